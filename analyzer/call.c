@@ -1,0 +1,277 @@
+// Calls: call.go's job, for C.
+//
+// Lowering a call evaluates each argument into a temporary and records a
+// callsite; what the callee does with the arguments is decided later, when
+// the callee's batch has been solved (escape.c analyzes functions bottom-up
+// over the call graph's SCCs). link_call then connects the temporaries:
+//
+//   - a callee in the same batch (recursion): arguments flow straight into
+//     its parameters, its result into the call's value, as in Go;
+//   - a solved callee: its parameter summaries (leaks.c) become edges:
+//     heap leaks to a sink, result leaks into the call's value, and leaks
+//     into another parameter's pointee become stores through that argument;
+//   - a function without a body: annotations on its declaration, else the
+//     built-in model of the C library (libc.c), else the conservative
+//     answer: every argument leaks, and the result is unknown memory;
+//   - a call through a function pointer: the union over its possible
+//     targets when they are all known (a local assigned only from named
+//     functions, a const table of functions), else an unknown callee.
+#include "escape.h"
+
+#include <string.h>
+
+static const char *name_of(unit *u, CXCursor c) {
+  CXString s = clang_getCursorSpelling(c);
+  const char *n = clang_getCString(s);
+  char *out = arena_strdup(&u->arena, n && *n ? n : "?");
+  clang_disposeString(s);
+  return out;
+}
+
+// callee_root strips what stands between a call and the variable holding
+// its target: parentheses, casts, *fp, tbl[i], ops.f.
+static CXCursor callee_root(unit *u, CXCursor c) {
+  for (;;) {
+    c = strip_implicit(u, c);
+    int n;
+    CXCursor *k = cursor_children(&u->arena, c, &n);
+    if (n < 1)
+      return c;
+    if (c.kind == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_Deref)
+      c = k[n - 1];
+    else if (c.kind == CXCursor_CStyleCastExpr)
+      c = k[n - 1];
+    else if (c.kind == CXCursor_MemberRefExpr &&
+             type_is_record(clang_getCursorType(k[0])))
+      c = k[0];
+    else if (c.kind == CXCursor_ArraySubscriptExpr && n == 2)
+      c = type_is_pointer(clang_getCursorType(k[0])) ||
+                  type_is_array(clang_getCursorType(k[0]))
+              ? k[0]
+              : k[1];
+    else if (c.kind == CXCursor_UnexposedExpr && n == 1)
+      c = k[0];
+    else
+      return c;
+  }
+}
+
+static void resolve_callee(unit *u, callsite *cs, CXCursor callee) {
+  CXCursor s = strip_implicit(u, callee);
+  if (s.kind == CXCursor_DeclRefExpr) {
+    CXCursor d = clang_getCursorReferenced(s);
+    if (d.kind == CXCursor_FunctionDecl) {
+      cs->kind = CALLEE_DIRECT;
+      cs->callee_decl = clang_getCanonicalCursor(d);
+      cs->callee_name = name_of(u, d);
+      return;
+    }
+  }
+  lower_expr(u, hole_discard(), callee);
+  CXCursor r = callee_root(u, callee);
+  cs->callee_name = "function pointer";
+  if (r.kind != CXCursor_DeclRefExpr)
+    return;
+  CXCursor d = clang_getCursorReferenced(r);
+  location *l = local_of(u, d);
+  cs->callee_name = name_of(u, d);
+  if (l && l->kind == LOC_VAR && clang_equalCursors(r, strip_implicit(u, callee))) {
+    cs->kind = CALLEE_LOCAL;
+    cs->callee_var = l;
+  } else if (!l && d.kind == CXCursor_VarDecl &&
+             cursor_map_get(&u->tables, d)) {
+    cs->kind = CALLEE_TABLE;
+    cs->callee_decl = d;
+  }
+}
+
+void lower_call(unit *u, hole k, CXCursor c) {
+  int n;
+  CXCursor *x = cursor_children(&u->arena, c, &n);
+  callsite *cs = arena_alloc(&u->arena, sizeof(callsite));
+  cs->call = c;
+  cs->caller = u->fn;
+  cs->kind = CALLEE_UNKNOWN;
+  cs->callee_decl = clang_getNullCursor();
+  if (n > 0)
+    resolve_callee(u, cs, x[0]);
+  int nargs = clang_Cursor_getNumArguments(c);
+  cs->nargs = nargs < 0 ? 0 : nargs;
+  cs->args = arena_alloc(&u->arena, (cs->nargs + 1) * sizeof(location *));
+  for (int i = 0; i < cs->nargs; i++) {
+    CXCursor a = clang_Cursor_getArgument(c, i);
+    CXType t = clang_getCursorType(a);
+    if (!type_has_pointers(u, t)) {
+      lower_expr(u, hole_discard(), a);
+      continue;
+    }
+    cs->args[i] = new_location(u, u->fn, LOC_TEMP, "{temp}");
+    cs->args[i]->has_pointers = true;
+    lower_expr(u, hole_note(u, hole_of(cs->args[i]), c, "call parameter"), a);
+  }
+  if (k.dst && type_has_pointers(u, clang_getCursorType(c))) {
+    cs->result = new_location(u, u->fn, LOC_TEMP, "{temp}");
+    cs->result->has_pointers = true;
+    flow(u, k, cs->result);
+  }
+  cs->next = u->fn->calls;
+  u->fn->calls = cs;
+}
+
+// callsite_targets lists the functions with bodies that cs may call; unknown
+// is set when it may also call something else.
+void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown) {
+  *unknown = false;
+  switch (cs->kind) {
+  case CALLEE_DIRECT: {
+    func *f = cursor_map_get(&u->funcs, cs->callee_decl);
+    if (f)
+      vec_push(out, f);
+    else
+      *unknown = true;
+    return;
+  }
+  case CALLEE_LOCAL: {
+    location *l = cs->callee_var;
+    if (l->fn_targets_unknown || l->addrtaken || l->fn_targets.len == 0) {
+      *unknown = true;
+      return;
+    }
+    for (int i = 0; i < l->fn_targets.len; i++)
+      vec_push(out, l->fn_targets.items[i]);
+    return;
+  }
+  case CALLEE_TABLE: {
+    vec *t = cursor_map_get(&u->tables, cs->callee_decl);
+    int nargs = cs->nargs;
+    for (int i = 0; t && i < t->len; i++) {
+      func *f = t->items[i];
+      if (f->nparams == nargs || (f->variadic && f->nparams <= nargs))
+        vec_push(out, f);
+    }
+    if (!t || out->len == 0)
+      *unknown = true;
+    return;
+  }
+  case CALLEE_UNKNOWN:
+    *unknown = true;
+    return;
+  }
+}
+
+void add_store(unit *u, callsite *cs, location *ptr, location *src,
+                      int derefs, note *n) {
+  store *s = arena_alloc(&u->arena, sizeof(store));
+  *s = (store){ptr, src, derefs, n};
+  vec_push(&cs->caller->stores, s);
+}
+
+note *call_note(unit *u, callsite *cs, const char *why) {
+  if (!u->opt->explain)
+    return NULL;
+  note *n = arena_alloc(&u->arena, sizeof(note));
+  n->where = cs->call;
+  n->why = why;
+  return n;
+}
+
+// apply_summary connects cs's arguments as f's summaries say.
+static void apply_summary(unit *u, callsite *cs, const leaks *summary,
+                          int nsummary, bool variadic) {
+  note *n = call_note(u, cs, "call parameter");
+  for (int i = 0; i < cs->nargs; i++) {
+    location *a = cs->args[i];
+    if (!a)
+      continue;
+    int p = i < nsummary ? i : (variadic ? nsummary : -1);
+    if (p < 0)
+      continue;
+    const leaks *l = &summary[p];
+    if (l->heap >= 0)
+      add_edge(u, heap_sink(u, l->heap_kind, l->heap_name), a, l->heap, n);
+    if (l->result >= 0 && cs->result)
+      add_edge(u, cs->result, a, l->result, n);
+    for (int j = 0; j < cs->nargs && j < MAX_LEAK_PARAMS; j++)
+      if (l->content[j] >= 0 && cs->args[j])
+        add_store(u, cs, cs->args[j], a, l->content[j], n);
+  }
+}
+
+static void link_unknown(unit *u, callsite *cs) {
+  note *n = call_note(u, cs, "call to unknown function");
+  location *sink = heap_sink(u, ESC_CALL, cs->callee_name);
+  for (int i = 0; i < cs->nargs; i++)
+    if (cs->args[i])
+      add_edge(u, sink, cs->args[i], 0, n);
+  if (cs->result)
+    add_edge(u, cs->result, u->unknown, 0, NULL);
+}
+
+// link_bodyless handles a direct call to a function without a body.
+static void link_bodyless(unit *u, callsite *cs) {
+  CXCursor d = cs->callee_decl;
+  int np = clang_Cursor_getNumArguments(d);
+  if (np > 0 && np <= MAX_LEAK_PARAMS) {
+    leaks ann[MAX_LEAK_PARAMS + 1];
+    bool any = false;
+    for (int i = 0; i < np; i++) {
+      bool found = false;
+      leaks_from_annotations(u, clang_Cursor_getArgument(d, i), &ann[i],
+                             &found);
+      any |= found;
+    }
+    if (any) {
+      leaks_init(&ann[np]);
+      ann[np].heap = 0;
+      ann[np].heap_kind = ESC_CALL;
+      ann[np].heap_name = cs->callee_name;
+      apply_summary(u, cs, ann, np, true);
+      if (cs->result)
+        add_edge(u, cs->result, u->unknown, 0, NULL);
+      return;
+    }
+  }
+  const char *name = cs->callee_name;
+  if (!strncmp(name, "__builtin_", 10))
+    name += 10;
+  const libc_model *m = libc_lookup(name);
+  if (m) {
+    apply_libc_model(u, cs, m);
+    return;
+  }
+  link_unknown(u, cs);
+}
+
+static void link_func(unit *u, callsite *cs, func *f) {
+  if (f->solved) {
+    apply_summary(u, cs, f->summary, f->nparams, f->variadic);
+    if (cs->result && f->result_unknown)
+      add_edge(u, cs->result, u->unknown, 0, NULL);
+    return;
+  }
+  // Same batch: connect directly, as Go does within an SCC.
+  note *n = call_note(u, cs, "call parameter");
+  for (int i = 0; i < cs->nargs; i++) {
+    location *p = i < f->nparams ? f->params[i] : f->varargs;
+    if (cs->args[i] && p)
+      add_edge(u, p, cs->args[i], 0, n);
+  }
+  if (cs->result && f->result)
+    add_edge(u, cs->result, f->result, 0, call_note(u, cs, "call part"));
+}
+
+void link_call(unit *u, callsite *cs) {
+  vec targets = {0};
+  bool unknown;
+  callsite_targets(u, cs, &targets, &unknown);
+  for (int i = 0; i < targets.len; i++)
+    link_func(u, cs, targets.items[i]);
+  if (unknown) {
+    if (cs->kind == CALLEE_DIRECT)
+      link_bodyless(u, cs);
+    else
+      link_unknown(u, cs);
+  }
+  vec_free(&targets);
+}

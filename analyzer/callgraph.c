@@ -1,0 +1,63 @@
+// The call graph and its strongly connected components.
+//
+// Functions are analyzed bottom-up, as Go's ir.VisitFuncsBottomUp orders
+// them: a function's callees are solved (and summarized) before it, and
+// the functions of one SCC (mutual recursion) are solved together, as one
+// batch, their calls connected directly. Tarjan's algorithm emits SCCs in
+// exactly that order: every SCC after all the SCCs it reaches.
+//
+// An edge f -> g exists when a call in f may reach g: a direct call, a call
+// through a local that only holds known functions, or a call through a
+// const table that holds g.
+#include "escape.h"
+
+typedef struct {
+  unit *u;
+  int index;
+  vec stack;
+  void (*batch)(unit *, vec *);
+} tarjan;
+
+static void connect(tarjan *t, func *f) {
+  f->index = f->lowlink = ++t->index;
+  vec_push(&t->stack, f);
+  f->on_stack = true;
+  for (int i = 0; i < f->callees.len; i++) {
+    func *g = f->callees.items[i];
+    if (!g->index) {
+      connect(t, g);
+      if (g->lowlink < f->lowlink)
+        f->lowlink = g->lowlink;
+    } else if (g->on_stack && g->index < f->lowlink) {
+      f->lowlink = g->index;
+    }
+  }
+  if (f->lowlink != f->index)
+    return;
+  vec scc = {0};
+  func *g;
+  do {
+    g = t->stack.items[--t->stack.len];
+    g->on_stack = false;
+    vec_push(&scc, g);
+  } while (g != f);
+  t->batch(t->u, &scc);
+  vec_free(&scc);
+}
+
+void compute_sccs(unit *u, void (*batch)(unit *, vec *)) {
+  for (int i = 0; i < u->all_funcs.len; i++) {
+    func *f = u->all_funcs.items[i];
+    for (callsite *cs = f->calls; cs; cs = cs->next) {
+      bool unknown;
+      callsite_targets(u, cs, &f->callees, &unknown);
+    }
+  }
+  tarjan t = {u, 0, {0}, batch};
+  for (int i = 0; i < u->all_funcs.len; i++) {
+    func *f = u->all_funcs.items[i];
+    if (!f->index)
+      connect(&t, f);
+  }
+  vec_free(&t.stack);
+}

@@ -1,0 +1,402 @@
+// escape.h is the analyzer's one internal header, sectioned by the file that
+// implements each part, as chibicc.h is. The data structures are Go's
+// (cmd/compile/internal/escape): locations, edges carrying dereference
+// counts, holes that say where a value flows, and per-parameter leak
+// summaries. See escape.c for the design essay.
+#ifndef ESCAPE_H
+#define ESCAPE_H
+
+#include <clang-c/Index.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct arena arena;
+typedef struct strbuf strbuf;
+typedef struct cursor_map cursor_map;
+typedef struct location location;
+typedef struct edge edge;
+typedef struct note note;
+typedef struct hole hole;
+typedef struct store store;
+typedef struct callsite callsite;
+typedef struct leaks leaks;
+typedef struct func func;
+typedef struct scope scope;
+typedef struct unit unit;
+typedef struct report report;
+typedef struct options options;
+
+//
+// util.c: arenas, growable buffers, a cursor-keyed hash map
+//
+
+struct arena {
+  char *chunk; // current chunk; chunks are chained through their first word
+  size_t used, cap;
+};
+
+void *arena_alloc(arena *a, size_t size); // zeroed, 16-byte aligned
+char *arena_strdup(arena *a, const char *s);
+char *arena_strndup(arena *a, const char *s, size_t n);
+void arena_free(arena *a);
+
+struct strbuf {
+  char *data;
+  size_t len, cap;
+};
+
+void strbuf_printf(strbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void strbuf_free(strbuf *b);
+
+// A growable array of pointers.
+typedef struct {
+  void **items;
+  int len, cap;
+} vec;
+
+void vec_push(vec *v, void *item);
+void vec_free(vec *v);
+
+// cursor_map maps declaration cursors (clang_equalCursors) to pointers.
+struct cursor_map {
+  struct cursor_map_slot *slots;
+  size_t len, cap;
+};
+
+void *cursor_map_get(cursor_map *m, CXCursor c);
+void cursor_map_put(cursor_map *m, CXCursor c, void *value);
+void cursor_map_free(cursor_map *m);
+
+// cursor_children returns the children of c in an arena-allocated array.
+CXCursor *cursor_children(arena *a, CXCursor c, int *n);
+// cursor_text returns the source text of c with whitespace collapsed,
+// abbreviated to at most max bytes; "" if the text is not in one file.
+const char *cursor_text(unit *u, CXCursor c, size_t max);
+
+//
+// types.c: what a C type means to the analysis
+//
+
+// type_has_pointers reports whether a value of type t can carry an address.
+// As in Go, a value whose type holds no pointers carries no escape.
+bool type_has_pointers(unit *u, CXType t);
+bool type_is_array(CXType t);
+bool type_is_pointer(CXType t);
+bool type_is_record(CXType t);
+bool type_is_union(CXType t);
+bool type_is_function_pointer(CXType t);
+bool type_is_va_list(CXType t);
+
+//
+// graph.c: locations, edges and holes
+//
+
+typedef enum {
+  LOC_HEAP,    // a sink that outlives everything: globals, unknown memory
+  LOC_UNKNOWN, // a source: memory the analysis did not see written
+  LOC_VAR,     // a local variable (or a by-value parameter's storage)
+  LOC_FIELD,   // one member path of a local struct variable
+  LOC_PARAM,   // a parameter's value
+  LOC_CONTENT, // what a pointer parameter points to: the caller's memory
+  LOC_RESULT,  // the function's result, ~r0
+  LOC_ALLOC,   // an allocation site: malloc family, compound literal, alloca
+  LOC_TEMP,    // an intermediate value
+} loc_kind;
+
+// escape_kind says how a location escaped: it picks the warning of check
+// mode, one kind per way of escaping.
+typedef enum {
+  ESC_NONE,
+  ESC_RETURN, // returned to the caller
+  ESC_GLOBAL, // stored in a global or static variable
+  ESC_HEAP,   // stored in heap memory or memory the analysis cannot see
+  ESC_PARAM,  // stored through a pointer parameter (an out-parameter)
+  ESC_CALL,   // passed to an unknown function or function pointer
+  ESC_THREAD, // handed to another thread
+  ESC_SCOPE,  // stored in a pointer that outlives the variable's block
+  ESC_KINDS
+} escape_kind;
+
+typedef enum {
+  ALLOC_NONE,
+  ALLOC_MALLOC,   // malloc-family call: heap memory in C
+  ALLOC_LITERAL,  // compound literal: automatic storage of its block
+  ALLOC_ALLOCA,   // alloca: automatic storage of the function
+  ALLOC_BLOCK,    // clang block literal
+} alloc_kind;
+
+struct note {
+  note *next;
+  CXCursor where; // the expression or statement the flow passed through
+  const char *why; // a constant reason: "address-of", "assign", ...
+};
+
+struct edge {
+  location *src;
+  int derefs; // dereferences minus address-ofs along this flow
+  note *notes;
+};
+
+struct location {
+  loc_kind kind;
+  alloc_kind alloc;
+  const char *name; // as -m=2 prints it: x, ~r0, {heap}, s.f
+  func *fn;         // owner; NULL for sinks shared by a batch
+  scope *scope;     // lifetime: the block the location lives in
+  CXCursor decl;    // declaration or allocating expression
+  CXCursor where;   // position to report (decl name, expression start)
+  location *parent; // LOC_FIELD: the containing variable or field
+  location *fields; // first field child; siblings through next_field
+  location *next_field;
+  CXCursor field_decl;
+  escape_kind sink;      // LOC_HEAP: the kind of escape it stands for
+  const char *sink_name; // LOC_HEAP: the global or function it stands for
+
+  edge *edges; // incoming flows: values that flow into this location
+  int nedges, edges_cap;
+
+  // walkgen, derefs and the dst links are the state of one walk from a
+  // root (solve.c): the minimal derefs from the root, and the edge by which
+  // the walk reached this location, to explain the flow.
+  unsigned walkgen;
+  int derefs;
+  location *dst;
+  int dst_edge;
+  bool queued;
+
+  // Attributes, set by lowering.
+  bool addrtaken;  // its address (or a field's) is taken
+  bool is_array;   // decays to its own address
+  bool has_pointers;
+  bool fn_targets_unknown; // function-pointer variable: some target unknown
+  vec fn_targets;          // function-pointer variable: known targets (func*)
+  int param_index;         // LOC_PARAM, LOC_CONTENT: which parameter; -1 = "..."
+  location *content;       // LOC_PARAM: its LOC_CONTENT
+  location *param;         // LOC_CONTENT: its LOC_PARAM
+
+  struct leaks *paramesc; // LOC_PARAM: its summary, accumulated by walks
+  unsigned pts_levels;     // pts walks: derefs levels visited (bitmask)
+
+  // Results of the solver.
+  bool escapes;        // address outlives it: moved to heap
+  escape_kind why;     // how, for check mode
+  location *esc_root;  // the root it escaped to
+  char *explanation;   // -m=2 flow lines, or NULL
+  CXCursor esc_where;  // first expression of the escaping flow
+  bool esc_where_valid;
+};
+
+// A hole is a context for evaluating an expression: where its value flows
+// (dst), through how many dereferences, and why. A store hole (store) means
+// "into whatever dst points to": the value of *dst receives the flow.
+struct hole {
+  location *dst; // NULL: the value is discarded
+  int derefs;
+  bool store;
+  note *notes;
+};
+
+// A store records "*ptr = src (derefs)" until the solver knows what ptr
+// points to (solve.c).
+struct store {
+  location *ptr;
+  location *src;
+  int derefs;
+  note *notes;
+};
+
+location *new_location(unit *u, func *fn, loc_kind kind, const char *name);
+location *heap_sink(unit *u, escape_kind kind, const char *name);
+void add_edge(unit *u, location *dst, location *src, int derefs, note *notes);
+void flow(unit *u, hole k, location *src);
+hole hole_of(location *l);
+hole hole_discard(void);
+hole hole_note(unit *u, hole k, CXCursor where, const char *why);
+hole hole_shift(hole k, int delta);
+hole hole_addr(unit *u, hole k, CXCursor where, const char *why);
+hole hole_deref(unit *u, hole k, CXCursor where, const char *why);
+location *root_of(location *l); // a field's variable; l otherwise
+location *field_location(unit *u, location *parent, CXCursor field, const char *name);
+
+//
+// stmt.c and expr.c: lowering the AST into the graph
+//
+
+struct scope {
+  scope *parent;
+  int depth;
+};
+
+void lower_function(unit *u, func *fn);
+void lower_stmt(unit *u, CXCursor c);
+void lower_expr(unit *u, hole k, CXCursor c);
+hole lower_addr(unit *u, CXCursor c); // the hole for storing into lvalue c
+scope *push_scope(unit *u);
+void pop_scope(unit *u);
+location *local_of(unit *u, CXCursor decl); // NULL for globals, functions
+CXCursor strip_implicit(unit *u, CXCursor c);
+void note_fn_target(unit *u, location *l, CXCursor rhs);
+
+//
+// call.c and libc.c: calls, summaries applied at call sites, the C library
+//
+
+typedef enum {
+  CALLEE_DIRECT,  // a named function
+  CALLEE_LOCAL,   // through a local function-pointer variable
+  CALLEE_TABLE,   // through a const global table of functions
+  CALLEE_UNKNOWN, // any other function pointer
+} callee_kind;
+
+struct callsite {
+  callsite *next;
+  func *caller;
+  CXCursor call;
+  callee_kind kind;
+  CXCursor callee_decl; // CALLEE_DIRECT: the function; TABLE: the global
+  location *callee_var; // CALLEE_LOCAL
+  const char *callee_name;
+  int nargs;
+  location **args; // one temp per argument (NULL: no pointers)
+  location *result; // temp receiving the call's value, or NULL
+  int nparams;     // of the callee's type, to filter table targets
+  bool linked;
+};
+
+void lower_call(unit *u, hole k, CXCursor c);
+void link_call(unit *u, callsite *cs);
+void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown);
+
+// A libc_model describes a C library function's effect on its arguments.
+typedef struct libc_model libc_model;
+const libc_model *libc_lookup(const char *name);
+void apply_libc_model(unit *u, callsite *cs, const libc_model *m);
+bool libc_model_frees(const libc_model *m);
+void add_store(unit *u, callsite *cs, location *ptr, location *src, int derefs,
+               note *n);
+note *call_note(unit *u, callsite *cs, const char *why);
+
+//
+// leaks.c: parameter summaries
+//
+
+#define MAX_LEAK_PARAMS 64
+
+// leaks is a parameter's summary: the minimal derefs with which its value
+// reaches the heap, the result, or the memory another parameter points to;
+// -1 when it does not.
+struct leaks {
+  int heap;
+  escape_kind heap_kind;
+  const char *heap_name;
+  int result;
+  int content[MAX_LEAK_PARAMS]; // index: the parameter whose pointee
+};
+
+void leaks_init(leaks *l);
+bool leaks_empty(const leaks *l);
+void leaks_add_heap(leaks *l, int derefs, escape_kind kind, const char *name);
+void leaks_add_result(leaks *l, int derefs);
+void leaks_add_content(leaks *l, int param, int derefs);
+void leaks_optimize(leaks *l);
+void leaks_from_annotations(unit *u, CXCursor param, leaks *l, bool *found);
+
+//
+// escape.c, callgraph.c, solve.c: the batch driver
+//
+
+struct func {
+  CXCursor decl; // the definition
+  const char *name;
+  bool in_main_file;
+  bool variadic;
+  int nparams;
+  location **params;  // LOC_PARAM per parameter (NULL: no pointers)
+  location **pstore;  // LOC_VAR for a parameter's own storage
+  location *varargs;  // LOC_PARAM for "...", or NULL
+  location *result;   // LOC_RESULT, or NULL
+  leaks *summary;     // per parameter, valid once solved; [nparams] = "..."
+  bool solved;
+  bool result_unknown; // the result may point to memory callers cannot see
+  vec locations;      // every location of this function
+  vec stores;         // store records
+  vec sinks;          // heap sinks created while lowering this function
+  callsite *calls;
+  scope *top;
+  // Tarjan's SCC state.
+  int index, lowlink;
+  bool on_stack;
+  vec callees; // func*
+};
+
+struct unit {
+  CXTranslationUnit tu;
+  const char *path;   // as the user gave it
+  CXFile main_file;
+  const options *opt;
+  arena arena;
+  cursor_map funcs;    // canonical function decl -> func*
+  cursor_map locals;   // variable decl -> location*
+  cursor_map tables;   // const global -> vec* of func* it holds
+  vec table_list;      // the vecs of tables, to free them
+  vec all_funcs;
+  // Lowering state.
+  func *fn;
+  scope *scope;
+  // Batch state.
+  vec batch_sinks;       // heap sinks created while linking the current batch
+  vec *sinks;            // where heap_sink registers: a function's, or the batch's
+  location *unknown;     // the shared source of unseen values
+  unsigned walkgen;
+  // Type cache.
+  struct type_cache *types;
+  size_t ntypes, types_cap;
+  report *reports;
+  int nreports, reports_cap;
+  const char *file_text; size_t file_size;
+  unsigned seq;
+};
+
+void analyze_unit(unit *u);
+void compute_sccs(unit *u, void (*batch)(unit *, vec *));
+void solve_batch(unit *u, vec *fns);
+
+//
+// tu.c: parsing
+//
+
+typedef struct {
+  int status; // 0 ok, 1 compile errors
+} parse_result;
+
+CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
+                             const char *const *argv, int *status);
+
+//
+// report.c: everything users read
+//
+
+struct options {
+  int m;          // 0: check mode; 1 or 2: -m level
+  bool explain;   // record flows (-m=2 or check mode)
+};
+
+struct report {
+  unsigned line, col, seq;
+  char *text; // one or more full lines, each "PATH:LINE:COL: ..."
+};
+
+void report_add(unit *u, CXCursor where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void report_add_raw(unit *u, unsigned line, unsigned col, char *text);
+bool cursor_position(unit *u, CXCursor c, unsigned *line, unsigned *col);
+void report_function(unit *u, func *fn);
+void explain_escape(unit *u, location *root, location *l, int derefs);
+void explain_leak(unit *u, location *root, location *l, int derefs);
+int flush_reports(unit *u, FILE *out); // returns the number of warnings
+const char *location_label(location *l);
+
+#endif

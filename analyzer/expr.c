@@ -1,0 +1,554 @@
+// Lowering expressions: expr.go's job, for C.
+//
+// lower_expr(k, e) evaluates e for its value and flows that value into the
+// hole k. The derefs rules of escape.c fall out of three cases:
+//
+//     &e      hole_addr:  k shifted by -1   (p = &x)
+//     *e      hole_deref: k shifted by +1   (p = *q, p->f, p[i])
+//     others  k unchanged: casts, pointer arithmetic, ?:, comma, s.f
+//
+// lower_addr(e) is the other direction, for the left side of an assignment:
+// it returns the hole that a value stored into lvalue e flows to. Storing
+// through a pointer (*p = v, p->f = v, p[i] = v) gives a store hole, which
+// the solver resolves once it knows what p points to.
+//
+// Arrays are their own storage: a[i] on an array reads the array, and an
+// array used as a value decays to its address, which libclang shows as an
+// implicit cast from an array type to a pointer type. Values whose type
+// holds no pointers are discarded (types.c), but their subexpressions are
+// still lowered, since they may contain calls and assignments. Constructs
+// the lowering does not know flow to the heap, as DESIGN §3 asks: input
+// must never crash the analyzer, and an unknown construct must not hide an
+// escape.
+#include "escape.h"
+
+#include <string.h>
+
+static CXCursor *kids(unit *u, CXCursor c, int *n) {
+  return cursor_children(&u->arena, c, n);
+}
+
+// last_expr returns c's last child that is an expression (a cast's operand
+// comes after the TypeRef of its target type).
+static CXCursor last_expr(unit *u, CXCursor c) {
+  int n;
+  CXCursor *k = kids(u, c, &n);
+  for (int i = n - 1; i >= 0; i--)
+    if (clang_isExpression(k[i].kind))
+      return k[i];
+  return clang_getNullCursor();
+}
+
+static CXType type_of(CXCursor c) { return clang_getCursorType(c); }
+
+// strip_implicit skips parentheses and implicit casts that do not change
+// what a value points to (not array decay).
+CXCursor strip_implicit(unit *u, CXCursor c) {
+  for (;;) {
+    if (c.kind != CXCursor_ParenExpr && c.kind != CXCursor_UnexposedExpr)
+      return c;
+    int n;
+    CXCursor *k = kids(u, c, &n);
+    if (n != 1 || !clang_isExpression(k[0].kind))
+      return c;
+    if (type_is_array(type_of(k[0])) && !type_is_array(type_of(c)))
+      return c;
+    c = k[0];
+  }
+}
+
+location *local_of(unit *u, CXCursor decl) {
+  if (clang_Cursor_isNull(decl))
+    return NULL;
+  return cursor_map_get(&u->locals, decl);
+}
+
+static location *global_of(unit *u, CXCursor decl) {
+  if (decl.kind != CXCursor_VarDecl)
+    return NULL;
+  CXString s = clang_getCursorSpelling(decl);
+  location *l = heap_sink(u, ESC_GLOBAL, clang_getCString(s));
+  clang_disposeString(s);
+  return l;
+}
+
+// read_location flows the value held in l into k: a field's value is also
+// in every enclosing location (whole-struct writes), and a whole struct's
+// value is in every field.
+static void read_fields(unit *u, hole k, location *l) {
+  for (location *f = l->fields; f; f = f->next_field) {
+    flow(u, k, f);
+    read_fields(u, k, f);
+  }
+}
+
+static void read_location(unit *u, hole k, location *l) {
+  flow(u, k, l);
+  if (k.derefs < 0)
+    return;
+  for (location *a = l->parent; a; a = a->parent)
+    flow(u, k, a);
+  read_fields(u, k, l);
+}
+
+// field_of returns the location of member expression c when it names a
+// member path of a local struct variable (s.f, s.f.g), or NULL. Members of
+// unions share their union's location.
+static location *field_of(unit *u, CXCursor c) {
+  if (c.kind == CXCursor_DeclRefExpr) {
+    location *l = local_of(u, clang_getCursorReferenced(c));
+    return l && (l->kind == LOC_VAR || l->kind == LOC_PARAM) ? l : NULL;
+  }
+  if (c.kind != CXCursor_MemberRefExpr)
+    return NULL;
+  int n;
+  CXCursor *k = kids(u, c, &n);
+  if (n < 1)
+    return NULL;
+  CXCursor base = strip_implicit(u, k[0]);
+  CXType bt = type_of(base);
+  if (!type_is_record(bt))
+    return NULL; // p->f
+  location *parent = field_of(u, base);
+  if (!parent)
+    return NULL;
+  if (type_is_union(bt))
+    return parent;
+  CXCursor field = clang_getCursorReferenced(c);
+  if (clang_Cursor_isNull(field))
+    return parent;
+  CXString s = clang_getCursorSpelling(field);
+  location *f = field_location(u, parent, field, clang_getCString(s));
+  clang_disposeString(s);
+  return f;
+}
+
+// store_through returns the hole for *base = value.
+static hole store_through(unit *u, CXCursor base, CXCursor where) {
+  CXCursor s = strip_implicit(u, base);
+  location *ptr = NULL;
+  if (s.kind == CXCursor_DeclRefExpr) {
+    location *l = local_of(u, clang_getCursorReferenced(s));
+    if (l && !l->is_array && !l->fields)
+      ptr = l;
+  }
+  if (!ptr) {
+    ptr = new_location(u, u->fn, LOC_TEMP, "{temp}");
+    lower_expr(u, hole_of(ptr), base);
+  }
+  hole k = {.dst = ptr, .store = true};
+  return hole_note(u, k, where, "indirection");
+}
+
+// array_base returns the array that subscript c indexes into, or a null
+// cursor when it indexes through a pointer; *index receives the other side.
+static CXCursor array_base(unit *u, CXCursor c, CXCursor *ptr,
+                           CXCursor *index) {
+  int n;
+  CXCursor *k = kids(u, c, &n);
+  *ptr = *index = clang_getNullCursor();
+  if (n != 2)
+    return clang_getNullCursor();
+  int p = type_is_pointer(type_of(k[0])) || type_is_array(type_of(k[0]))
+              ? 0
+              : 1;
+  *ptr = k[p];
+  *index = k[1 - p];
+  int m;
+  CXCursor *d = kids(u, *ptr, &m);
+  CXCursor inner = *ptr;
+  while ((inner.kind == CXCursor_UnexposedExpr ||
+          inner.kind == CXCursor_ParenExpr) &&
+         m == 1) {
+    if (type_is_array(type_of(d[0])))
+      return d[0];
+    inner = d[0];
+    d = kids(u, inner, &m);
+  }
+  return type_is_array(type_of(*ptr)) ? *ptr : clang_getNullCursor();
+}
+
+hole lower_addr(unit *u, CXCursor c) {
+  switch (c.kind) {
+  case CXCursor_DeclRefExpr: {
+    CXCursor d = clang_getCursorReferenced(c);
+    location *l = local_of(u, d);
+    if (l)
+      return hole_of(l);
+    l = global_of(u, d);
+    return l ? hole_of(l) : hole_discard();
+  }
+  case CXCursor_MemberRefExpr: {
+    location *f = field_of(u, c);
+    if (f)
+      return hole_of(f);
+    int n;
+    CXCursor *k = kids(u, c, &n);
+    if (n < 1)
+      return hole_discard();
+    if (type_is_pointer(type_of(k[0])))
+      return store_through(u, k[0], c);
+    return lower_addr(u, k[0]);
+  }
+  case CXCursor_ArraySubscriptExpr: {
+    CXCursor ptr, index;
+    CXCursor arr = array_base(u, c, &ptr, &index);
+    lower_expr(u, hole_discard(), index);
+    if (!clang_Cursor_isNull(arr))
+      return lower_addr(u, arr);
+    if (clang_Cursor_isNull(ptr))
+      return hole_discard();
+    return store_through(u, ptr, c);
+  }
+  case CXCursor_UnaryOperator:
+    if (clang_getCursorUnaryOperatorKind(c) == CXUnaryOperator_Deref) {
+      CXCursor e = last_expr(u, c);
+      return store_through(u, e, c);
+    }
+    break;
+  case CXCursor_ParenExpr:
+  case CXCursor_UnexposedExpr:
+  case CXCursor_CStyleCastExpr: {
+    CXCursor e = last_expr(u, c);
+    if (!clang_Cursor_isNull(e))
+      return lower_addr(u, e);
+    return hole_discard();
+  }
+  default:
+    break;
+  }
+  // An lvalue we cannot follow: whatever is stored there may go anywhere.
+  lower_expr(u, hole_discard(), c);
+  return hole_note(u, hole_of(heap_sink(u, ESC_HEAP, NULL)), c,
+                   "unhandled lvalue");
+}
+
+// note_fn_target records what a local function-pointer variable may hold,
+// so that calls through it use the summaries of known functions.
+void note_fn_target(unit *u, location *l, CXCursor rhs) {
+  if (!l || !type_is_function_pointer(clang_getCursorType(l->decl)))
+    return;
+  CXCursor r = strip_implicit(u, rhs);
+  if (r.kind == CXCursor_UnaryOperator &&
+      clang_getCursorUnaryOperatorKind(r) == CXUnaryOperator_AddrOf)
+    r = strip_implicit(u, last_expr(u, r));
+  if (r.kind == CXCursor_DeclRefExpr &&
+      clang_getCursorReferenced(r).kind == CXCursor_FunctionDecl) {
+    CXCursor canon = clang_getCanonicalCursor(clang_getCursorReferenced(r));
+    func *f = cursor_map_get(&u->funcs, canon);
+    if (f)
+      vec_push(&l->fn_targets, f);
+    else
+      l->fn_targets_unknown = true; // no body in this unit
+    return;
+  }
+  CXEvalResult ev = clang_Cursor_Evaluate(r);
+  bool null = ev && clang_EvalResult_getKind(ev) == CXEval_Int &&
+              clang_EvalResult_getAsLongLong(ev) == 0;
+  if (ev)
+    clang_EvalResult_dispose(ev);
+  if (!null)
+    l->fn_targets_unknown = true;
+}
+
+static void assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs) {
+  bool ptrs = type_has_pointers(u, type_of(lhs));
+  hole dst = lower_addr(u, lhs);
+  if (ptrs) {
+    CXCursor s = strip_implicit(u, lhs);
+    if (s.kind == CXCursor_DeclRefExpr)
+      note_fn_target(u, local_of(u, clang_getCursorReferenced(s)), rhs);
+    lower_expr(u, hole_note(u, dst, c, "assign"), rhs);
+  } else {
+    lower_expr(u, hole_discard(), rhs);
+  }
+  if (k.dst)
+    lower_expr(u, k, lhs);
+}
+
+// literal lowers a compound literal: an object with the automatic storage
+// of its block, initialized from its initializer list.
+static location *literal(unit *u, CXCursor c, CXCursor display) {
+  location *l = new_location(u, u->fn, LOC_ALLOC, "{storage for literal}");
+  l->alloc = ALLOC_LITERAL;
+  l->scope = u->scope;
+  l->decl = c;
+  l->where = display;
+  l->has_pointers = type_has_pointers(u, type_of(c));
+  l->is_array = type_is_array(type_of(c));
+  CXCursor init = last_expr(u, c);
+  if (!clang_Cursor_isNull(init))
+    lower_expr(u, l->has_pointers ? hole_of(l) : hole_discard(), init);
+  return l;
+}
+
+static void unary(unit *u, hole k, CXCursor c) {
+  CXCursor e = last_expr(u, c);
+  if (clang_Cursor_isNull(e))
+    return;
+  switch (clang_getCursorUnaryOperatorKind(c)) {
+  case CXUnaryOperator_AddrOf: {
+    CXCursor s = strip_implicit(u, e);
+    hole a = hole_addr(u, k, c, "address-of");
+    if (s.kind == CXCursor_CompoundLiteralExpr) {
+      flow(u, a, literal(u, s, c));
+      return;
+    }
+    lower_expr(u, a, e);
+    return;
+  }
+  case CXUnaryOperator_Deref:
+    lower_expr(u, hole_deref(u, k, c, "indirection"), e);
+    return;
+  case CXUnaryOperator_PostInc:
+  case CXUnaryOperator_PostDec:
+  case CXUnaryOperator_PreInc:
+  case CXUnaryOperator_PreDec:
+  case CXUnaryOperator_Extension:
+    lower_expr(u, k, e);
+    return;
+  default:
+    lower_expr(u, hole_discard(), e);
+    return;
+  }
+}
+
+static void binary(unit *u, hole k, CXCursor c) {
+  int n;
+  CXCursor *x = kids(u, c, &n);
+  if (n != 2) {
+    for (int i = 0; i < n; i++)
+      lower_expr(u, hole_discard(), x[i]);
+    return;
+  }
+  switch (clang_getCursorBinaryOperatorKind(c)) {
+  case CXBinaryOperator_Assign:
+    assign(u, k, c, x[0], x[1]);
+    return;
+  case CXBinaryOperator_Comma:
+    lower_expr(u, hole_discard(), x[0]);
+    lower_expr(u, k, x[1]);
+    return;
+  case CXBinaryOperator_Add:
+  case CXBinaryOperator_Sub:
+    // Pointer arithmetic keeps pointing into the same object.
+    for (int i = 0; i < 2; i++) {
+      CXType t = type_of(x[i]);
+      bool ptr = type_is_pointer(t) || type_is_array(t);
+      lower_expr(u, ptr ? k : hole_discard(), x[i]);
+    }
+    return;
+  default:
+    lower_expr(u, hole_discard(), x[0]);
+    lower_expr(u, hole_discard(), x[1]);
+    return;
+  }
+}
+
+static void member(unit *u, hole k, CXCursor c) {
+  int n;
+  CXCursor *x = kids(u, c, &n);
+  if (n < 1)
+    return;
+  if (type_is_pointer(type_of(x[0]))) {
+    lower_expr(u, hole_deref(u, k, c, "dot of pointer"), x[0]);
+    return;
+  }
+  location *f = field_of(u, c);
+  if (f) {
+    read_location(u, hole_note(u, k, c, "dot"), f);
+    return;
+  }
+  lower_expr(u, hole_note(u, k, c, "dot"), x[0]);
+}
+
+static void subscript(unit *u, hole k, CXCursor c) {
+  CXCursor ptr, index;
+  CXCursor arr = array_base(u, c, &ptr, &index);
+  lower_expr(u, hole_discard(), index);
+  if (!clang_Cursor_isNull(arr))
+    lower_expr(u, hole_note(u, k, c, "index"), arr);
+  else if (!clang_Cursor_isNull(ptr))
+    lower_expr(u, hole_deref(u, k, c, "dot of pointer"), ptr);
+}
+
+static void decl_ref(unit *u, hole k, CXCursor c) {
+  CXCursor d = clang_getCursorReferenced(c);
+  location *l = local_of(u, d);
+  if (l) {
+    read_location(u, k, l);
+    return;
+  }
+  location *g = global_of(u, d);
+  if (g)
+    flow(u, k, g);
+}
+
+// unexposed handles what libclang does not name: implicit casts (array
+// decay among them), va_arg, GNU's a ?: b, atomics.
+static void unexposed(unit *u, hole k, CXCursor c) {
+  int n;
+  CXCursor *x = kids(u, c, &n);
+  if (n == 1 && clang_isExpression(x[0].kind)) {
+    CXType from = type_of(x[0]), to = type_of(c);
+    if (type_is_array(from) && !type_is_array(to)) {
+      lower_expr(u, hole_addr(u, k, c, "address-of"), x[0]);
+      return;
+    }
+    if (type_is_va_list(from) && !type_is_va_list(to)) {
+      lower_expr(u, hole_deref(u, k, c, "va_arg"), x[0]);
+      return;
+    }
+    lower_expr(u, k, x[0]);
+    return;
+  }
+  const char *text = n > 1 ? cursor_text(u, c, 16) : "";
+  bool atomic = !strncmp(text, "__atomic", 8) || !strncmp(text, "__c11", 5) ||
+                !strncmp(text, "__sync", 6);
+  for (int i = 0; i < n; i++) {
+    if (!clang_isExpression(x[i].kind))
+      continue;
+    if (atomic)
+      lower_expr(u, hole_note(u, hole_of(heap_sink(u, ESC_HEAP, NULL)), c,
+                              "atomic operation"),
+                 x[i]);
+    else
+      lower_expr(u, k, x[i]);
+  }
+}
+
+static void stmt_expr(unit *u, hole k, CXCursor c) {
+  int n;
+  CXCursor *x = kids(u, c, &n);
+  if (n != 1 || x[0].kind != CXCursor_CompoundStmt) {
+    for (int i = 0; i < n; i++)
+      lower_stmt(u, x[i]);
+    return;
+  }
+  int m;
+  CXCursor *s = kids(u, x[0], &m);
+  push_scope(u);
+  for (int i = 0; i < m; i++) {
+    if (i == m - 1 && clang_isExpression(s[i].kind))
+      lower_expr(u, k, s[i]);
+    else
+      lower_stmt(u, s[i]);
+  }
+  pop_scope(u);
+}
+
+static enum CXChildVisitResult capture(CXCursor c, CXCursor parent,
+                                       CXClientData data) {
+  void **env = data;
+  unit *u = env[0];
+  location *block = env[1];
+  if (c.kind == CXCursor_DeclRefExpr) {
+    location *l = local_of(u, clang_getCursorReferenced(c));
+    if (l)
+      add_edge(u, block, l, -1, NULL);
+  }
+  return CXChildVisit_Recurse;
+}
+
+// block lowers a clang block literal: an object holding what it captures.
+// Captures are taken by reference here, which is what __block variables
+// are and an over-approximation for the others.
+static void block(unit *u, hole k, CXCursor c) {
+  location *l = new_location(u, u->fn, LOC_ALLOC, "{storage for block}");
+  l->alloc = ALLOC_BLOCK;
+  l->decl = l->where = c;
+  l->has_pointers = true;
+  void *env[2] = {u, l};
+  clang_visitChildren(c, capture, env);
+  flow(u, hole_addr(u, k, c, "block literal"), l);
+}
+
+void lower_expr(unit *u, hole k, CXCursor c) {
+  if (k.dst && k.derefs >= 0 && !type_has_pointers(u, type_of(c)))
+    k = hole_discard();
+  switch (c.kind) {
+  case CXCursor_DeclRefExpr:
+    decl_ref(u, k, c);
+    return;
+  case CXCursor_MemberRefExpr:
+    member(u, k, c);
+    return;
+  case CXCursor_ArraySubscriptExpr:
+    subscript(u, k, c);
+    return;
+  case CXCursor_UnaryOperator:
+    unary(u, k, c);
+    return;
+  case CXCursor_BinaryOperator:
+    binary(u, k, c);
+    return;
+  case CXCursor_CompoundAssignOperator: {
+    int n;
+    CXCursor *x = kids(u, c, &n);
+    for (int i = 0; i < n; i++)
+      lower_expr(u, i == 0 ? k : hole_discard(), x[i]);
+    return;
+  }
+  case CXCursor_ConditionalOperator: {
+    int n;
+    CXCursor *x = kids(u, c, &n);
+    for (int i = 0; i < n; i++)
+      lower_expr(u, i == 0 && n == 3 ? hole_discard() : k, x[i]);
+    return;
+  }
+  case CXCursor_CStyleCastExpr:
+  case CXCursor_ParenExpr: {
+    CXCursor e = last_expr(u, c);
+    if (!clang_Cursor_isNull(e))
+      lower_expr(u, k, e);
+    return;
+  }
+  case CXCursor_UnexposedExpr:
+    unexposed(u, k, c);
+    return;
+  case CXCursor_CallExpr:
+    lower_call(u, k, c);
+    return;
+  case CXCursor_CompoundLiteralExpr:
+    flow(u, k, literal(u, c, c));
+    return;
+  case CXCursor_InitListExpr:
+  case CXCursor_GenericSelectionExpr: {
+    int n;
+    CXCursor *x = kids(u, c, &n);
+    for (int i = 0; i < n; i++)
+      if (clang_isExpression(x[i].kind))
+        lower_expr(u, k, x[i]);
+    return;
+  }
+  case CXCursor_StmtExpr:
+    stmt_expr(u, k, c);
+    return;
+  case CXCursor_BlockExpr:
+    block(u, k, c);
+    return;
+  case CXCursor_UnaryExpr: // sizeof, _Alignof: not evaluated
+  case CXCursor_IntegerLiteral:
+  case CXCursor_FloatingLiteral:
+  case CXCursor_ImaginaryLiteral:
+  case CXCursor_StringLiteral: // static storage: never escapes
+  case CXCursor_CharacterLiteral:
+  case CXCursor_FixedPointLiteral:
+  case CXCursor_AddrLabelExpr:
+  case CXCursor_TypeRef:
+    return;
+  default:
+    break;
+  }
+  // An unknown construct: its parts flow to the heap.
+  int n;
+  CXCursor *x = kids(u, c, &n);
+  hole h = hole_note(u, hole_of(heap_sink(u, ESC_HEAP, NULL)), c,
+                     "unhandled construct");
+  for (int i = 0; i < n; i++) {
+    if (clang_isExpression(x[i].kind))
+      lower_expr(u, h, x[i]);
+    else if (clang_isStatement(x[i].kind))
+      lower_stmt(u, x[i]);
+  }
+}

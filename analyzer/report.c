@@ -1,0 +1,360 @@
+// Reports: everything users read comes from this file.
+//
+// The wording is Go's (escape.go's finish and paramTag, solve.go's
+// explanations), because users of -m know it and grep for it:
+//
+//   f.c:2:7: moved to heap: x
+//   f.c:1:13: leaking param: p to result ~r0 level=0
+//   f.c:5:9: malloc(sizeof(struct node)) escapes to heap
+//
+// -m=2 prints, before a verdict, the flow that proves it, each line
+// prefixed with the position of the location it explains:
+//
+//   f.c:2:7: x escapes to heap:
+//   f.c:2:7:   flow: ~r0 = &x:
+//   f.c:2:7:     from &x (address-of) at f.c:3:10
+//   f.c:2:7:     from return &x (return) at f.c:3:3
+//
+// Check mode prints one GCC-style warning per escaping local, at the
+// expression where its address is taken, named for the way it escapes,
+// with the flow as notes. Reports are collected per unit and printed
+// sorted by position, as Go's compiler sorts its diagnostics.
+#include "escape.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_flag[ESC_KINDS] = {
+    [ESC_RETURN] = "-Wescape-return", [ESC_GLOBAL] = "-Wescape-global",
+    [ESC_HEAP] = "-Wescape-heap",     [ESC_PARAM] = "-Wescape-param",
+    [ESC_CALL] = "-Wescape-call",     [ESC_THREAD] = "-Wescape-thread",
+    [ESC_SCOPE] = "-Wescape-scope",
+};
+
+bool cursor_position(unit *u, CXCursor c, unsigned *line, unsigned *col) {
+  CXFile f;
+  clang_getExpansionLocation(clang_getCursorLocation(c), &f, line, col, NULL);
+  return f != NULL;
+}
+
+// position formats c's position as PATH:LINE:COL, PATH as the user gave it
+// for the main file.
+static const char *position(unit *u, CXCursor c) {
+  CXFile f;
+  unsigned line, col;
+  clang_getExpansionLocation(clang_getCursorLocation(c), &f, &line, &col,
+                             NULL);
+  char buf[64];
+  snprintf(buf, sizeof buf, ":%u:%u", line, col);
+  if (!f || clang_File_isEqual(f, u->main_file)) {
+    size_t n = strlen(u->path) + strlen(buf) + 1;
+    char *out = arena_alloc(&u->arena, n);
+    snprintf(out, n, "%s%s", u->path, buf);
+    return out;
+  }
+  CXString name = clang_getFileName(f);
+  const char *s = clang_getCString(name);
+  size_t n = strlen(s ? s : "") + strlen(buf) + 1;
+  char *out = arena_alloc(&u->arena, n);
+  snprintf(out, n, "%s%s", s ? s : "", buf);
+  clang_disposeString(name);
+  return out;
+}
+
+void report_add_raw(unit *u, unsigned line, unsigned col, char *text) {
+  if (u->nreports == u->reports_cap) {
+    u->reports_cap = u->reports_cap ? u->reports_cap * 2 : 64;
+    u->reports = realloc(u->reports, u->reports_cap * sizeof(report));
+    if (!u->reports)
+      abort();
+  }
+  u->reports[u->nreports++] = (report){line, col, u->seq++, text};
+}
+
+void report_add(unit *u, CXCursor where, const char *fmt, ...) {
+  unsigned line = 0, col = 0;
+  cursor_position(u, where, &line, &col);
+  strbuf b = {0};
+  strbuf_printf(&b, "%s: ", position(u, where));
+  va_list ap;
+  va_start(ap, fmt);
+  char msg[1024];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  strbuf_printf(&b, "%s\n", msg);
+  report_add_raw(u, line, col, b.data);
+}
+
+// alloc_text is how an allocation site reads in a report: the call as
+// written, or a compound literal with its initializer abbreviated.
+static const char *alloc_text(unit *u, location *l) {
+  if (l->alloc == ALLOC_BLOCK)
+    return "block literal";
+  const char *t = cursor_text(u, l->where, 0);
+  if (l->alloc != ALLOC_LITERAL)
+    return cursor_text(u, l->where, 80);
+  const char *brace = strchr(t, '{');
+  if (!brace)
+    return t;
+  size_t n = brace - t;
+  char *out = arena_alloc(&u->arena, n + 6);
+  memcpy(out, t, n);
+  strcpy(out + n, "{...}");
+  return out;
+}
+
+const char *location_label(location *l) {
+  switch (l->kind) {
+  case LOC_HEAP:
+  case LOC_UNKNOWN:
+    return "{heap}";
+  case LOC_TEMP:
+    return "{temp}";
+  default:
+    return l->name;
+  }
+}
+
+static const char *label(unit *u, location *l) {
+  if (l->kind != LOC_ALLOC)
+    return location_label(l);
+  const char *t = alloc_text(u, l);
+  size_t n = strlen(t) + 16;
+  char *out = arena_alloc(&u->arena, n);
+  snprintf(out, n, "{storage for %s}", t);
+  return out;
+}
+
+static void ops(char *buf, int derefs) {
+  if (derefs < 0) {
+    strcpy(buf, "&");
+    return;
+  }
+  int i = 0;
+  for (; i < derefs && i < 15; i++)
+    buf[i] = '*';
+  buf[i] = 0;
+}
+
+// explain_path appends the flow from l to root, as solve.go's explainPath:
+// in Go's format for -m=2, as notes for check mode.
+static void explain_path(unit *u, strbuf *b, const char *pos, location *root,
+                         location *l) {
+  location *src = l;
+  for (int steps = 0;; steps++) {
+    location *dst = src->dst;
+    if (!dst || src->dst_edge >= dst->nedges || steps > 1000) {
+      if (u->opt->m >= 2)
+        strbuf_printf(b, "%s:   warning: truncated explanation\n", pos);
+      return;
+    }
+    edge *e = &dst->edges[src->dst_edge];
+    char o[16];
+    ops(o, e->derefs);
+    if (u->opt->m >= 2) {
+      strbuf_printf(b, "%s:   flow: %s = %s%s:\n", pos, label(u, dst), o,
+                    label(u, src));
+      for (note *n = e->notes; n; n = n->next)
+        strbuf_printf(b, "%s:     from %s (%s) at %s\n", pos,
+                      cursor_text(u, n->where, 80), n->why,
+                      position(u, n->where));
+    } else {
+      for (note *n = e->notes; n; n = n->next)
+        strbuf_printf(b, "%s: note: flow: %s = %s%s, from %s (%s)\n",
+                      position(u, n->where), label(u, dst), o, label(u, src),
+                      cursor_text(u, n->where, 80), n->why);
+    }
+    if (dst == root)
+      return;
+    src = dst;
+  }
+}
+
+void explain_escape(unit *u, location *root, location *l, int derefs) {
+  location *v = root_of(l);
+  strbuf b = {0};
+  const char *pos = position(u, v->where);
+  if (u->opt->m >= 2)
+    strbuf_printf(&b, "%s: %s escapes to heap:\n", pos,
+                  v->kind == LOC_ALLOC ? alloc_text(u, v) : v->name);
+  explain_path(u, &b, pos, root, l);
+  l->explanation = arena_strdup(&u->arena, b.data ? b.data : "");
+  v->explanation = l->explanation;
+  strbuf_free(&b);
+}
+
+void explain_leak(unit *u, location *root, location *l, int derefs) {
+  strbuf b = {0};
+  const char *pos = position(u, l->where);
+  strbuf_printf(&b, "%s: parameter %s leaks to %s with derefs=%d:\n", pos,
+                l->name, label(u, root), derefs);
+  explain_path(u, &b, pos, root, l);
+  unsigned line = 0, col = 0;
+  cursor_position(u, l->where, &line, &col);
+  report_add_raw(u, line, col, b.data);
+}
+
+// ultimate follows escaped locals back to the root that made them escape.
+static location *ultimate(location *root) {
+  for (int i = 0; i < 100 && root->kind != LOC_HEAP && root->escapes &&
+                  root->esc_root && root->esc_root != root;
+       i++)
+    root = root->esc_root;
+  return root;
+}
+
+static void warn(unit *u, location *l) {
+  location *r = ultimate(l->esc_root ? l->esc_root : l);
+  char how[256];
+  const char *rn = r->kind == LOC_CONTENT && r->param ? r->param->name
+                                                      : location_label(r);
+  switch (l->why) {
+  case ESC_RETURN:
+    snprintf(how, sizeof how, "returned to caller");
+    break;
+  case ESC_GLOBAL:
+    snprintf(how, sizeof how, "stored in global '%s'",
+             r->sink_name ? r->sink_name : "?");
+    break;
+  case ESC_HEAP:
+    snprintf(how, sizeof how, "stored in heap memory");
+    break;
+  case ESC_PARAM:
+    snprintf(how, sizeof how, "stored through parameter '%s'", rn);
+    break;
+  case ESC_CALL:
+    if (r->sink_name && !strcmp(r->sink_name, "asm"))
+      snprintf(how, sizeof how, "passed to inline assembly");
+    else
+      snprintf(how, sizeof how, "passed to unknown function '%s'",
+               r->sink_name ? r->sink_name : "?");
+    break;
+  case ESC_THREAD:
+    snprintf(how, sizeof how, "handed to another thread");
+    break;
+  default:
+    snprintf(how, sizeof how, "stored in '%s', which outlives it", rn);
+    break;
+  }
+  const char *what = l->kind == LOC_PARAM ? "parameter" : "local variable";
+  char subject[512];
+  if (l->kind == LOC_ALLOC)
+    snprintf(subject, sizeof subject, "%s",
+             l->alloc == ALLOC_ALLOCA ? "alloca'd memory"
+             : l->alloc == ALLOC_BLOCK
+                 ? "block literal"
+                 : "compound literal");
+  else
+    snprintf(subject, sizeof subject, "%s '%s'", what, l->name);
+  CXCursor at = l->esc_where_valid ? l->esc_where : l->where;
+  unsigned line = 0, col = 0;
+  cursor_position(u, at, &line, &col);
+  strbuf b = {0};
+  strbuf_printf(&b, "%s: warning: address of %s escapes: %s [%s]\n",
+                position(u, at), subject, how,
+                kind_flag[l->why] ? kind_flag[l->why] : "-Wescape");
+  if (l->explanation)
+    strbuf_printf(&b, "%s", l->explanation);
+  strbuf_printf(&b, "%s: note: %s declared here\n", position(u, l->where),
+                l->kind == LOC_ALLOC ? "it is" : subject);
+  report_add_raw(u, line, col, b.data);
+}
+
+static void verdict_explained(unit *u, location *l, const char *fmt,
+                              const char *arg) {
+  if (u->opt->m >= 2 && l->explanation) {
+    unsigned line = 0, col = 0;
+    cursor_position(u, l->where, &line, &col);
+    report_add_raw(u, line, col, strdup(l->explanation));
+  }
+  report_add(u, l->where, fmt, arg);
+}
+
+static void report_param(unit *u, func *fn, int i) {
+  location *p = fn->params[i];
+  if (!p || !p->has_pointers || !strcmp(p->name, "?"))
+    return;
+  leaks *s = &fn->summary[i];
+  if (leaks_empty(s)) {
+    report_add(u, p->where, "%s does not escape", p->name);
+    return;
+  }
+  if (s->heap == 0)
+    report_add(u, p->where, "leaking param: %s", p->name);
+  else if (s->heap > 0)
+    report_add(u, p->where, "leaking param content: %s", p->name);
+  if (s->result >= 0)
+    report_add(u, p->where, "leaking param: %s to result ~r0 level=%d",
+               p->name, s->result);
+  for (int j = 0; j < fn->nparams && j < MAX_LEAK_PARAMS; j++)
+    if (s->content[j] >= 0 && fn->params[j])
+      report_add(u, p->where, "leaking param: %s to content of %s level=%d",
+                 p->name, fn->params[j]->name, s->content[j]);
+}
+
+static void report_m(unit *u, func *fn) {
+  for (int i = 0; i < fn->nparams; i++)
+    report_param(u, fn, i);
+  for (int i = 0; i < fn->locations.len; i++) {
+    location *l = fn->locations.items[i];
+    switch (l->kind) {
+    case LOC_VAR:
+    case LOC_PARAM:
+      if (l->escapes && l->param_index != -1)
+        verdict_explained(u, l, "moved to heap: %s", l->name);
+      break;
+    case LOC_ALLOC:
+      if (l->alloc == ALLOC_LITERAL && !l->addrtaken)
+        break;
+      if (l->escapes)
+        verdict_explained(u, l, "%s escapes to heap", alloc_text(u, l));
+      else
+        report_add(u, l->where, "%s does not escape", alloc_text(u, l));
+      break;
+    default:
+      break;
+    }
+  }
+}
+
+static void report_check(unit *u, func *fn) {
+  for (int i = 0; i < fn->locations.len; i++) {
+    location *l = fn->locations.items[i];
+    if (!l->escapes || l->param_index == -1)
+      continue;
+    if (l->kind == LOC_VAR || l->kind == LOC_PARAM ||
+        (l->kind == LOC_ALLOC && l->alloc != ALLOC_MALLOC))
+      warn(u, l);
+  }
+}
+
+void report_function(unit *u, func *fn) {
+  if (u->opt->m)
+    report_m(u, fn);
+  else
+    report_check(u, fn);
+}
+
+static int by_position(const void *a, const void *b) {
+  const report *x = a, *y = b;
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
+  if (x->col != y->col)
+    return x->col < y->col ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+int flush_reports(unit *u, FILE *out) {
+  qsort(u->reports, u->nreports, sizeof(report), by_position);
+  int warnings = 0;
+  for (int i = 0; i < u->nreports; i++) {
+    fputs(u->reports[i].text, out);
+    warnings += strstr(u->reports[i].text, ": warning: ") != NULL;
+    free(u->reports[i].text);
+  }
+  free(u->reports);
+  u->reports = NULL;
+  u->nreports = u->reports_cap = 0;
+  return warnings;
+}

@@ -1,0 +1,380 @@
+// Solving a batch: solve.go's walks, plus the stores that C needs.
+//
+// Stores first. Go sends every store through a pointer to the heap; C code
+// stores through pointers to its own locals all the time (a struct filled
+// by an init function, an out-parameter), and that rule would flood check
+// mode with false alarms. So a store *p = v waits until we know what p
+// points to: pts_walk walks backwards from p and collects the locations
+// whose address reaches p with derefs -1. Each store then becomes an edge
+// into each of them. A pointer that may hold a value the analysis never saw
+// written (loaded from a global, from the caller's memory, returned by an
+// unknown function) sends the store to the heap. New edges can give
+// pointers new targets, so resolve_stores repeats until nothing changes.
+//
+// Then the walks, exactly as Go's walkAll: from each root, walk backwards
+// keeping the minimal derefs per location (a Bellman-Ford-style relaxation,
+// LIFO work list). A location whose address (derefs < 0) reaches a root
+// that outlives it escapes, and becomes a root itself, since anything
+// stored into a heap object escapes too. A parameter reached from a root
+// that outlives it leaks, which builds its summary. Each walk takes
+// Θ(|E|) time and there are Θ(|roots|) of them; roots are the heap sinks,
+// the result, the parameters' pointees, locals that escaped, and the
+// pointer-holding locals whose block encloses another block in which an
+// address is taken (the only ones that can outlive something).
+#include "escape.h"
+
+#include <stdlib.h>
+
+// outlives reports whether root outlives l, so that l's address must not
+// reach it. The rules:
+//
+// The heap outlives everything, and so does a local that escaped to it.
+//
+// The result and the caller's memory outlive every local of the callee:
+//     int *f(void) { int x; return &x; }
+//     void g(int **out) { int x; *out = &x; }
+//
+// A variable outlives the locals of blocks nested inside its own block:
+//     int *p;
+//     for (...) { int x; p = &x; }   // x dies at each iteration's end
+static bool outlives(location *root, location *l) {
+  if (root->escapes)
+    return true;
+  if (root->kind == LOC_RESULT || root->kind == LOC_CONTENT)
+    return true;
+  if (root->kind != LOC_VAR && root->kind != LOC_FIELD &&
+      root->kind != LOC_PARAM)
+    return false;
+  if (l->fn != root->fn || !l->scope || !root->scope)
+    return false;
+  for (scope *s = l->scope->parent; s; s = s->parent)
+    if (s == root->scope)
+      return true;
+  return false;
+}
+
+static bool reportable(location *l) {
+  return l->kind == LOC_VAR || l->kind == LOC_FIELD || l->kind == LOC_PARAM ||
+         l->kind == LOC_ALLOC;
+}
+
+static escape_kind kind_of(location *root) {
+  switch (root->kind) {
+  case LOC_RESULT:
+    return ESC_RETURN;
+  case LOC_CONTENT:
+    return ESC_PARAM;
+  case LOC_HEAP:
+    return root->sink;
+  default:
+    return root->escapes ? root->why : ESC_SCOPE;
+  }
+}
+
+static void mark_tree(location *l, location *root, escape_kind why,
+                      vec *roots) {
+  if (!l->escapes) {
+    l->escapes = true;
+    l->why = why;
+    l->esc_root = root;
+    vec_push(roots, l);
+  }
+  for (location *f = l->fields; f; f = f->next_field)
+    mark_tree(f, root, why, roots);
+}
+
+// escape marks l as escaping to root and queues it (and, for a struct, all
+// of its fields: the whole variable moves to the heap) as a new root.
+static void escape(unit *u, location *root, location *l, vec *roots) {
+  if (l->dst && l->dst_edge < l->dst->nedges) {
+    note *n = l->dst->edges[l->dst_edge].notes;
+    if (n) {
+      l->esc_where = n->where;
+      l->esc_where_valid = true;
+    }
+  }
+  location *v = root_of(l);
+  if (v != l && !v->escapes) {
+    v->esc_where = l->esc_where;
+    v->esc_where_valid = l->esc_where_valid;
+  }
+  if (u->opt->explain && !v->explanation)
+    explain_escape(u, root, l, l->derefs);
+  if (v != l && !v->explanation)
+    v->explanation = l->explanation;
+  escape_kind why = kind_of(root);
+  l->escapes = true;
+  l->why = why;
+  l->esc_root = root;
+  vec_push(roots, l);
+  mark_tree(v, root, why, roots);
+}
+
+static void leak_to(unit *u, location *root, location *l, int derefs) {
+  if (!l->paramesc) {
+    l->paramesc = arena_alloc(&u->arena, sizeof(leaks));
+    leaks_init(l->paramesc);
+  }
+  leaks *s = l->paramesc;
+  leaks before = *s;
+  if (root->kind == LOC_RESULT && root->fn == l->fn && !root->escapes)
+    leaks_add_result(s, derefs);
+  else if (root->kind == LOC_CONTENT && root->fn == l->fn &&
+           root->param_index >= 0 && root->param_index < MAX_LEAK_PARAMS)
+    leaks_add_content(s, root->param_index, derefs);
+  else
+    leaks_add_heap(s, derefs, kind_of(root),
+                   root->kind == LOC_HEAP ? root->sink_name : NULL);
+  bool improved = before.heap != s->heap || before.result != s->result;
+  for (int i = 0; i < MAX_LEAK_PARAMS && !improved; i++)
+    improved = before.content[i] != s->content[i];
+  if (improved && u->opt->m >= 2)
+    explain_leak(u, root, l, derefs);
+}
+
+static void push(vec *todo, location *l) {
+  if (!l->queued) {
+    l->queued = true;
+    vec_push(todo, l);
+  }
+}
+
+static void walk_one(unit *u, location *root, vec *roots) {
+  vec todo = {0};
+  u->walkgen++;
+  root->walkgen = u->walkgen;
+  root->derefs = 0;
+  root->dst = NULL;
+  push(&todo, root);
+  while (todo.len) {
+    location *l = todo.items[--todo.len];
+    l->queued = false;
+    int derefs = l->derefs;
+    bool address_of = derefs < 0;
+    if (address_of)
+      derefs = 0; // root = &l; l = x: l's address flows, x's does not
+    if (outlives(root, l)) {
+      if (l->kind == LOC_PARAM)
+        leak_to(u, root, l, derefs);
+      if (address_of && reportable(l) && !l->escapes) {
+        escape(u, root, l, roots);
+        continue;
+      }
+    }
+    for (int i = 0; i < l->nedges; i++) {
+      edge *e = &l->edges[i];
+      location *s = e->src;
+      if (s->escapes)
+        continue;
+      int d = derefs + e->derefs;
+      if (s->walkgen != u->walkgen || s->derefs > d) {
+        s->walkgen = u->walkgen;
+        s->derefs = d;
+        s->dst = l;
+        s->dst_edge = i;
+        push(&todo, s);
+      }
+    }
+  }
+  vec_free(&todo);
+}
+
+// pts_walk collects the locations ptr may point to into targets, and sets
+// *unknown when ptr may hold an address the analysis did not see taken.
+// Unlike walk_one it must not keep only the minimal derefs: *q and q reach
+// different objects, so each location is visited once per derefs level.
+enum { MAX_PTS_DEREFS = 6 };
+
+static void pts_walk(unit *u, location *ptr, vec *targets, bool *unknown) {
+  typedef struct {
+    location *l;
+    int derefs;
+  } item;
+  item *todo = NULL;
+  int len = 0, cap = 0;
+  u->walkgen++;
+  *unknown = false;
+#define PTS_PUSH(loc, d)                                                       \
+  do {                                                                         \
+    location *l_ = (loc);                                                      \
+    int d_ = (d);                                                              \
+    if (l_->walkgen != u->walkgen) {                                           \
+      l_->walkgen = u->walkgen;                                                \
+      l_->pts_levels = 0;                                                      \
+    }                                                                          \
+    if (d_ > MAX_PTS_DEREFS) {                                                 \
+      *unknown = true;                                                         \
+    } else if (!(l_->pts_levels & (1u << (d_ + 1)))) {                         \
+      l_->pts_levels |= 1u << (d_ + 1);                                        \
+      if (len == cap) {                                                        \
+        cap = cap ? cap * 2 : 32;                                              \
+        todo = realloc(todo, cap * sizeof(item));                              \
+        if (!todo)                                                             \
+          abort();                                                             \
+      }                                                                        \
+      todo[len++] = (item){l_, d_};                                            \
+    }                                                                          \
+  } while (0)
+  PTS_PUSH(ptr, 0);
+  while (len) {
+    item it = todo[--len];
+    location *l = it.l;
+    if (it.derefs < 0) {
+      if (l->kind == LOC_UNKNOWN)
+        *unknown = true;
+      else
+        vec_push(targets, l);
+      continue;
+    }
+    if (l->kind == LOC_UNKNOWN || l->kind == LOC_HEAP ||
+        l->kind == LOC_CONTENT) {
+      *unknown = true;
+      continue;
+    }
+    for (int i = 0; i < l->nedges; i++) {
+      edge *e = &l->edges[i];
+      int d = it.derefs + e->derefs;
+      PTS_PUSH(e->src, d < -1 ? -1 : d);
+    }
+  }
+#undef PTS_PUSH
+  free(todo);
+}
+
+static bool has_edge(location *dst, location *src, int derefs) {
+  for (int i = 0; i < dst->nedges; i++)
+    if (dst->edges[i].src == src && dst->edges[i].derefs <= derefs)
+      return true;
+  return false;
+}
+
+// resolve_stores turns each store into edges to what its pointer may point
+// to, until no store finds a new target.
+static void resolve_stores(unit *u, vec *fns) {
+  enum { MAX_ROUNDS = 16 };
+  vec targets = {0};
+  for (int round = 0;; round++) {
+    bool changed = false;
+    for (int f = 0; f < fns->len; f++) {
+      func *fn = fns->items[f];
+      for (int i = 0; i < fn->stores.len; i++) {
+        store *s = fn->stores.items[i];
+        bool unknown;
+        targets.len = 0;
+        pts_walk(u, s->ptr, &targets, &unknown);
+        if (round == MAX_ROUNDS)
+          unknown = true; // give up precision, never soundness
+        if (unknown)
+          vec_push(&targets, heap_sink(u, ESC_HEAP, NULL));
+        for (int t = 0; t < targets.len; t++) {
+          location *dst = targets.items[t];
+          if (has_edge(dst, s->src, s->derefs))
+            continue;
+          add_edge(u, dst, s->src, s->derefs, s->notes);
+          changed = true;
+        }
+      }
+    }
+    if (!changed || round == MAX_ROUNDS)
+      break;
+  }
+  vec_free(&targets);
+}
+
+// collapse_fields makes fields flow into their variable once its address
+// is taken: a read through a pointer to the variable sees every field.
+static void collapse(unit *u, location *l) {
+  for (location *f = l->fields; f; f = f->next_field) {
+    add_edge(u, l, f, 0, NULL);
+    collapse(u, f);
+  }
+}
+
+static void collapse_fields(unit *u, func *fn) {
+  for (int i = 0; i < fn->locations.len; i++) {
+    location *l = fn->locations.items[i];
+    if (!l->parent && l->fields && l->addrtaken)
+      collapse(u, l);
+  }
+}
+
+static void add_roots(func *fn, vec *roots) {
+  int deepest = -1;
+  for (int i = 0; i < fn->locations.len; i++) {
+    location *l = fn->locations.items[i];
+    if (l->addrtaken && l->scope && reportable(l) &&
+        l->scope->depth > deepest)
+      deepest = l->scope->depth;
+  }
+  for (int i = 0; i < fn->locations.len; i++) {
+    location *l = fn->locations.items[i];
+    if (l->kind == LOC_RESULT || l->kind == LOC_CONTENT)
+      vec_push(roots, l);
+    else if ((l->kind == LOC_VAR || l->kind == LOC_FIELD ||
+              l->kind == LOC_PARAM) &&
+             l->has_pointers && l->scope && l->scope->depth < deepest)
+      vec_push(roots, l);
+  }
+  for (int i = 0; i < fn->sinks.len; i++)
+    vec_push(roots, fn->sinks.items[i]);
+}
+
+static void summarize(unit *u, func *fn) {
+  fn->summary = arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(leaks));
+  for (int i = 0; i <= fn->nparams; i++) {
+    location *p = i < fn->nparams ? fn->params[i] : fn->varargs;
+    leaks_init(&fn->summary[i]);
+    if (p && p->paramesc) {
+      fn->summary[i] = *p->paramesc;
+      leaks_optimize(&fn->summary[i]);
+    }
+  }
+  if (fn->result) {
+    vec targets = {0};
+    bool unknown;
+    pts_walk(u, fn->result, &targets, &unknown);
+    for (int i = 0; i < targets.len && !unknown; i++)
+      unknown = ((location *)targets.items[i])->kind != LOC_CONTENT;
+    fn->result_unknown = unknown;
+    vec_free(&targets);
+  }
+  fn->solved = true;
+}
+
+void solve_batch(unit *u, vec *fns) {
+  u->batch_sinks.len = 0;
+  u->sinks = &u->batch_sinks;
+  for (int f = 0; f < fns->len; f++) {
+    func *fn = fns->items[f];
+    for (callsite *cs = fn->calls; cs; cs = cs->next)
+      link_call(u, cs);
+  }
+  for (int f = 0; f < fns->len; f++)
+    collapse_fields(u, fns->items[f]);
+  resolve_stores(u, fns);
+
+  vec roots = {0};
+  for (int i = 0; i < u->batch_sinks.len; i++)
+    vec_push(&roots, u->batch_sinks.items[i]);
+  for (int f = 0; f < fns->len; f++)
+    add_roots(fns->items[f], &roots);
+  // Walk the initial roots in order; escaping locations are appended and
+  // walked in turn.
+  for (int i = 0; i < roots.len; i++)
+    walk_one(u, roots.items[i], &roots);
+  vec_free(&roots);
+
+  for (int f = 0; f < fns->len; f++)
+    summarize(u, fns->items[f]);
+  for (int f = 0; f < fns->len; f++) {
+    func *fn = fns->items[f];
+    if (fn->in_main_file)
+      report_function(u, fn);
+  }
+  for (int i = 0; i < u->batch_sinks.len; i++) {
+    location *s = u->batch_sinks.items[i];
+    free(s->edges);
+    s->edges = NULL;
+    s->nedges = s->edges_cap = 0;
+  }
+}

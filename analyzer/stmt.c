@@ -1,0 +1,239 @@
+// Lowering statements and functions: stmt.go's job, for C.
+//
+// Statements matter to the analysis for two things only: the expressions
+// they contain, and the blocks they open. Every block (a compound
+// statement, and each substatement of if, for, while, do and switch, which
+// C99 makes blocks of their own) is a scope; a local lives in the scope of
+// its declaration, and a root whose scope strictly encloses it outlives it
+// (solve.c). Loops need nothing more: a variable declared in a loop body
+// lives in the body's scope, so a pointer declared before the loop
+// outlives it, exactly as Go's loop depth says. goto changes no lifetime in
+// C (a jump out of a block ends its variables), so labels and gotos only
+// lower their substatements.
+//
+// As graph.go asks, the whole AST is visited: a construct that is not
+// understood still has its children lowered.
+#include "escape.h"
+
+#include <string.h>
+
+scope *push_scope(unit *u) {
+  scope *s = arena_alloc(&u->arena, sizeof(scope));
+  s->parent = u->scope;
+  s->depth = u->scope ? u->scope->depth + 1 : 0;
+  u->scope = s;
+  return s;
+}
+
+void pop_scope(unit *u) { u->scope = u->scope->parent; }
+
+static const char *spelling(unit *u, CXCursor c) {
+  CXString s = clang_getCursorSpelling(c);
+  const char *n = clang_getCString(s);
+  char *out = arena_strdup(&u->arena, n && *n ? n : "?");
+  clang_disposeString(s);
+  return out;
+}
+
+static bool is_static_local(CXCursor d) {
+  enum CX_StorageClass sc = clang_Cursor_getStorageClass(d);
+  return sc == CX_SC_Static || sc == CX_SC_Extern ||
+         clang_Cursor_hasVarDeclGlobalStorage(d) == 1;
+}
+
+static void declare_var(unit *u, CXCursor d) {
+  CXCursor init = clang_Cursor_getVarDeclInitializer(d);
+  if (is_static_local(d)) {
+    // Static storage lives as long as a global: the analysis treats it as
+    // one. Its initializer is a constant.
+    if (!clang_Cursor_isNull(init))
+      lower_expr(u, hole_discard(), init);
+    return;
+  }
+  CXType t = clang_getCursorType(d);
+  location *l = new_location(u, u->fn, LOC_VAR, spelling(u, d));
+  l->scope = u->scope;
+  l->decl = l->where = d;
+  l->has_pointers = type_has_pointers(u, t);
+  l->is_array = type_is_array(t);
+  cursor_map_put(&u->locals, d, l);
+  if (clang_Cursor_isNull(init))
+    return;
+  if (l->has_pointers) {
+    note_fn_target(u, l, init);
+    lower_expr(u, hole_note(u, hole_of(l), d, "assign"), init);
+  } else {
+    lower_expr(u, hole_discard(), init);
+  }
+}
+
+static void scoped(unit *u, CXCursor c) {
+  push_scope(u);
+  lower_stmt(u, c);
+  pop_scope(u);
+}
+
+static void ret(unit *u, CXCursor c, CXCursor *x, int n) {
+  if (n < 1)
+    return;
+  hole k = hole_discard();
+  if (u->fn->result)
+    k = hole_note(u, hole_of(u->fn->result), c, "return");
+  lower_expr(u, k, x[n - 1]);
+}
+
+// asm_operands makes what inline assembly reads escape: the analysis cannot
+// see what it does with an address.
+static void asm_operands(unit *u, CXCursor c, CXCursor *x, int n) {
+  hole h = hole_note(u, hole_of(heap_sink(u, ESC_CALL, "asm")), c,
+                     "inline assembly");
+  for (int i = 0; i < n; i++)
+    if (clang_isExpression(x[i].kind))
+      lower_expr(u, h, x[i]);
+}
+
+void lower_stmt(unit *u, CXCursor c) {
+  int n;
+  CXCursor *x = cursor_children(&u->arena, c, &n);
+  switch (c.kind) {
+  case CXCursor_CompoundStmt:
+    push_scope(u);
+    for (int i = 0; i < n; i++)
+      lower_stmt(u, x[i]);
+    pop_scope(u);
+    return;
+  case CXCursor_DeclStmt:
+    for (int i = 0; i < n; i++)
+      if (x[i].kind == CXCursor_VarDecl)
+        declare_var(u, x[i]);
+    return;
+  case CXCursor_IfStmt:
+  case CXCursor_WhileStmt:
+  case CXCursor_SwitchStmt:
+    // The condition, then one block per substatement.
+    for (int i = 0; i < n; i++) {
+      if (i == 0 && clang_isExpression(x[i].kind))
+        lower_expr(u, hole_discard(), x[i]);
+      else
+        scoped(u, x[i]);
+    }
+    return;
+  case CXCursor_DoStmt:
+    for (int i = 0; i < n; i++) {
+      if (i == n - 1 && clang_isExpression(x[i].kind))
+        lower_expr(u, hole_discard(), x[i]);
+      else
+        scoped(u, x[i]);
+    }
+    return;
+  case CXCursor_ForStmt:
+    // libclang omits the missing parts of for (;;): the body is last, and
+    // init, condition and increment all live in the for's own scope.
+    push_scope(u);
+    for (int i = 0; i < n; i++) {
+      if (i == n - 1)
+        scoped(u, x[i]);
+      else if (clang_isExpression(x[i].kind))
+        lower_expr(u, hole_discard(), x[i]);
+      else
+        lower_stmt(u, x[i]);
+    }
+    pop_scope(u);
+    return;
+  case CXCursor_CaseStmt:
+  case CXCursor_DefaultStmt:
+  case CXCursor_LabelStmt:
+    if (n > 0 && clang_isStatement(x[n - 1].kind))
+      lower_stmt(u, x[n - 1]);
+    else if (n > 0 && clang_isExpression(x[n - 1].kind) &&
+             c.kind != CXCursor_CaseStmt)
+      lower_expr(u, hole_discard(), x[n - 1]);
+    else if (n > 1)
+      lower_stmt(u, x[n - 1]);
+    return;
+  case CXCursor_ReturnStmt:
+    ret(u, c, x, n);
+    return;
+  case CXCursor_GotoStmt:
+  case CXCursor_BreakStmt:
+  case CXCursor_ContinueStmt:
+  case CXCursor_NullStmt:
+    return;
+  case CXCursor_GCCAsmStmt:
+  case CXCursor_MSAsmStmt:
+    asm_operands(u, c, x, n);
+    return;
+  default:
+    break;
+  }
+  if (clang_isExpression(c.kind)) {
+    lower_expr(u, hole_discard(), c);
+    return;
+  }
+  for (int i = 0; i < n; i++) {
+    if (clang_isExpression(x[i].kind))
+      lower_expr(u, hole_discard(), x[i]);
+    else if (clang_isStatement(x[i].kind) || x[i].kind == CXCursor_VarDecl)
+      x[i].kind == CXCursor_VarDecl ? declare_var(u, x[i])
+                                    : lower_stmt(u, x[i]);
+  }
+}
+
+static location *new_param(unit *u, func *fn, CXCursor p, int index,
+                           const char *name, bool ptrs) {
+  location *l = new_location(u, fn, LOC_PARAM, name);
+  l->decl = l->where = p;
+  l->param_index = index;
+  l->has_pointers = ptrs;
+  if (ptrs) {
+    // What the parameter points to is the caller's memory: p = &{*p}.
+    size_t len = strlen(name) + 4;
+    char *label = arena_alloc(&u->arena, len);
+    snprintf(label, len, "{*%s}", name);
+    location *content = new_location(u, fn, LOC_CONTENT, label);
+    content->decl = content->where = p;
+    content->param_index = index;
+    content->param = l;
+    content->has_pointers = true;
+    l->content = content;
+    add_edge(u, l, content, -1, NULL);
+  }
+  return l;
+}
+
+// lower_function builds fn's graph: its parameters, result and body.
+void lower_function(unit *u, func *fn) {
+  u->fn = fn;
+  u->scope = NULL;
+  fn->top = push_scope(u);
+  CXType ft = clang_getCursorType(fn->decl);
+  if (type_has_pointers(u, clang_getResultType(ft))) {
+    fn->result = new_location(u, fn, LOC_RESULT, "~r0");
+    fn->result->decl = fn->result->where = fn->decl;
+    fn->result->has_pointers = true;
+  }
+  int np = clang_Cursor_getNumArguments(fn->decl);
+  fn->nparams = np < 0 ? 0 : np;
+  fn->params = arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(location *));
+  for (int i = 0; i < fn->nparams; i++) {
+    CXCursor p = clang_Cursor_getArgument(fn->decl, i);
+    bool ptrs = type_has_pointers(u, clang_getCursorType(p));
+    fn->params[i] = new_param(u, fn, p, i, spelling(u, p), ptrs);
+    cursor_map_put(&u->locals, p, fn->params[i]);
+  }
+  if (fn->variadic)
+    fn->varargs = new_param(u, fn, fn->decl, -1, "...", true);
+  int n;
+  CXCursor *x = cursor_children(&u->arena, fn->decl, &n);
+  for (int i = 0; i < n; i++) {
+    if (x[i].kind != CXCursor_CompoundStmt)
+      continue;
+    // The body's outermost block is the parameters' scope.
+    int m;
+    CXCursor *s = cursor_children(&u->arena, x[i], &m);
+    for (int j = 0; j < m; j++)
+      lower_stmt(u, s[j]);
+  }
+  pop_scope(u);
+  u->fn = NULL;
+}

@@ -1,0 +1,218 @@
+// Small containers the analyzer is built from.
+//
+// Everything a translation unit allocates lives in one arena, freed when the
+// unit is done: locations, edges' notes, cursor arrays. Growable arrays
+// (vec, strbuf, a location's edge list) use realloc because they grow one
+// element at a time. The cursor map keys libclang cursors by
+// clang_hashCursor and compares with clang_equalCursors, so that a
+// declaration found through clang_getCursorReferenced maps to the location
+// created when the declaration was lowered.
+#include "escape.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { CHUNK = 1 << 20 };
+
+static void *xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n);
+  if (!q) {
+    fputs("escape-check: fatal error: out of memory\n", stderr);
+    abort();
+  }
+  return q;
+}
+
+void *arena_alloc(arena *a, size_t size) {
+  size = (size + 15) & ~(size_t)15;
+  if (!a->chunk || a->used + size > a->cap) {
+    size_t cap = size + 16 > CHUNK ? size + 16 : CHUNK;
+    char *c = xrealloc(NULL, cap);
+    *(char **)c = a->chunk;
+    a->chunk = c;
+    a->used = 16;
+    a->cap = cap;
+  }
+  void *p = a->chunk + a->used;
+  a->used += size;
+  memset(p, 0, size);
+  return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n) {
+  char *p = arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+char *arena_strdup(arena *a, const char *s) {
+  return arena_strndup(a, s, strlen(s));
+}
+
+void arena_free(arena *a) {
+  while (a->chunk) {
+    char *next = *(char **)a->chunk;
+    free(a->chunk);
+    a->chunk = next;
+  }
+  a->used = a->cap = 0;
+}
+
+void strbuf_printf(strbuf *b, const char *fmt, ...) {
+  va_list ap;
+  for (;;) {
+    va_start(ap, fmt);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->data ? b->data + b->len : NULL, room, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+      return;
+    if ((size_t)n < room) {
+      b->len += n;
+      return;
+    }
+    b->cap = (b->cap + n + 1) * 2;
+    b->data = xrealloc(b->data, b->cap);
+  }
+}
+
+void strbuf_free(strbuf *b) {
+  free(b->data);
+  *b = (strbuf){0};
+}
+
+void vec_push(vec *v, void *item) {
+  if (v->len == v->cap) {
+    v->cap = v->cap ? v->cap * 2 : 4;
+    v->items = xrealloc(v->items, v->cap * sizeof(void *));
+  }
+  v->items[v->len++] = item;
+}
+
+void vec_free(vec *v) {
+  free(v->items);
+  *v = (vec){0};
+}
+
+struct cursor_map_slot {
+  unsigned hash;
+  bool used;
+  CXCursor key;
+  void *value;
+};
+
+static struct cursor_map_slot *find_slot(cursor_map *m, CXCursor c,
+                                         unsigned h) {
+  size_t mask = m->cap - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    struct cursor_map_slot *s = &m->slots[i];
+    if (!s->used || (s->hash == h && clang_equalCursors(s->key, c)))
+      return s;
+  }
+}
+
+void *cursor_map_get(cursor_map *m, CXCursor c) {
+  if (!m->cap)
+    return NULL;
+  struct cursor_map_slot *s = find_slot(m, c, clang_hashCursor(c));
+  return s->used ? s->value : NULL;
+}
+
+static void grow(cursor_map *m) {
+  cursor_map old = *m;
+  m->cap = old.cap ? old.cap * 2 : 64;
+  m->slots = xrealloc(NULL, m->cap * sizeof(*m->slots));
+  memset(m->slots, 0, m->cap * sizeof(*m->slots));
+  m->len = 0;
+  for (size_t i = 0; i < old.cap; i++)
+    if (old.slots[i].used)
+      cursor_map_put(m, old.slots[i].key, old.slots[i].value);
+  free(old.slots);
+}
+
+void cursor_map_put(cursor_map *m, CXCursor c, void *value) {
+  if ((m->len + 1) * 2 > m->cap)
+    grow(m);
+  unsigned h = clang_hashCursor(c);
+  struct cursor_map_slot *s = find_slot(m, c, h);
+  if (!s->used) {
+    s->used = true;
+    s->hash = h;
+    s->key = c;
+    m->len++;
+  }
+  s->value = value;
+}
+
+void cursor_map_free(cursor_map *m) {
+  free(m->slots);
+  *m = (cursor_map){0};
+}
+
+typedef struct {
+  CXCursor *items;
+  int len, cap;
+  CXCursor small[16];
+} child_list;
+
+static enum CXChildVisitResult collect(CXCursor c, CXCursor parent,
+                                       CXClientData data) {
+  child_list *l = data;
+  if (l->len == l->cap) {
+    int cap = l->cap * 2;
+    CXCursor *items = xrealloc(l->items == l->small ? NULL : l->items,
+                               cap * sizeof(CXCursor));
+    if (l->items == l->small)
+      memcpy(items, l->small, sizeof(l->small));
+    l->items = items;
+    l->cap = cap;
+  }
+  l->items[l->len++] = c;
+  return CXChildVisit_Continue;
+}
+
+CXCursor *cursor_children(arena *a, CXCursor c, int *n) {
+  child_list l = {.cap = 16};
+  l.items = l.small;
+  clang_visitChildren(c, collect, &l);
+  CXCursor *out = arena_alloc(a, (l.len ? l.len : 1) * sizeof(CXCursor));
+  memcpy(out, l.items, l.len * sizeof(CXCursor));
+  if (l.items != l.small)
+    free(l.items);
+  *n = l.len;
+  return out;
+}
+
+const char *cursor_text(unit *u, CXCursor c, size_t max) {
+  CXSourceRange r = clang_getCursorExtent(c);
+  CXFile f1, f2;
+  unsigned b, e;
+  clang_getExpansionLocation(clang_getRangeStart(r), &f1, NULL, NULL, &b);
+  clang_getExpansionLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &e);
+  if (!f1 || !clang_File_isEqual(f1, f2) || e <= b)
+    return "";
+  size_t size;
+  const char *text = clang_getFileContents(u->tu, f1, &size);
+  if (!text || e > size)
+    return "";
+  char *out = arena_alloc(&u->arena, e - b + 4);
+  size_t n = 0;
+  bool space = false;
+  for (unsigned i = b; i < e; i++) {
+    char ch = text[i];
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      space = n > 0;
+      continue;
+    }
+    if (space)
+      out[n++] = ' ';
+    space = false;
+    out[n++] = ch;
+  }
+  out[n] = 0;
+  if (max && n > max)
+    strcpy(out + max - 3, "...");
+  return out;
+}
