@@ -34,7 +34,7 @@ static CXCursor callee_root(unit *u, CXCursor c) {
   for (;;) {
     c = strip_implicit(u, c);
     int n;
-    CXCursor *k = cursor_children(&u->arena, c, &n);
+    CXCursor *k = cursor_children(&u->scratch, c, &n);
     if (n < 1)
       return c;
     if (c.kind == CXCursor_UnaryOperator &&
@@ -70,12 +70,13 @@ static void resolve_callee(unit *u, callsite *cs, CXCursor callee) {
   }
   lower_expr(u, hole_discard(), callee);
   CXCursor r = callee_root(u, callee);
-  cs->callee_name = "function pointer";
+  cs->callee_name = cursor_text(u, s, 40);
+  if (!*cs->callee_name)
+    cs->callee_name = "function pointer";
   if (r.kind != CXCursor_DeclRefExpr)
     return;
   CXCursor d = clang_getCursorReferenced(r);
   location *l = local_of(u, d);
-  cs->callee_name = name_of(u, d);
   if (l && l->kind == LOC_VAR && clang_equalCursors(r, strip_implicit(u, callee))) {
     cs->kind = CALLEE_LOCAL;
     cs->callee_var = l;
@@ -88,7 +89,7 @@ static void resolve_callee(unit *u, callsite *cs, CXCursor callee) {
 
 void lower_call(unit *u, hole k, CXCursor c) {
   int n;
-  CXCursor *x = cursor_children(&u->arena, c, &n);
+  CXCursor *x = cursor_children(&u->scratch, c, &n);
   callsite *cs = arena_alloc(&u->arena, sizeof(callsite));
   cs->call = c;
   cs->caller = u->fn;
@@ -163,7 +164,7 @@ void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown) {
 void add_store(unit *u, callsite *cs, location *ptr, location *src,
                       int derefs, note *n) {
   store *s = arena_alloc(&u->arena, sizeof(store));
-  *s = (store){ptr, src, derefs, n};
+  *s = (store){ptr, src, derefs, n, false};
   vec_push(&cs->caller->stores, s);
 }
 
@@ -189,7 +190,9 @@ static void apply_summary(unit *u, callsite *cs, const leaks *summary,
       continue;
     const leaks *l = &summary[p];
     if (l->heap >= 0)
-      add_edge(u, heap_sink(u, l->heap_kind, l->heap_name), a, l->heap, n);
+      add_edge(u,
+               heap_sink_via(u, l->heap_kind, l->heap_name, cs->callee_name),
+               a, l->heap, n);
     if (l->result >= 0 && cs->result)
       add_edge(u, cs->result, a, l->result, n);
     for (int j = 0; j < cs->nargs && j < MAX_LEAK_PARAMS; j++)

@@ -157,6 +157,7 @@ static void free_unit(unit *u) {
   if (u->unknown)
     free_location(u->unknown);
   arena_free(&u->arena);
+  arena_free(&u->scratch);
 }
 
 void analyze_unit(unit *u) {

@@ -42,6 +42,16 @@ char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
 void arena_free(arena *a);
 
+// An arena_mark remembers an arena's top, so that scratch allocations made
+// after it can be dropped together (arena_release).
+typedef struct {
+  char *chunk;
+  size_t used;
+} arena_mark;
+
+arena_mark arena_top(arena *a);
+void arena_release(arena *a, arena_mark m);
+
 struct strbuf {
   char *data;
   size_t len, cap;
@@ -146,14 +156,14 @@ struct location {
   const char *name; // as -m=2 prints it: x, ~r0, {heap}, s.f
   func *fn;         // owner; NULL for sinks shared by a batch
   scope *scope;     // lifetime: the block the location lives in
-  CXCursor decl;    // declaration or allocating expression
+  CXCursor decl;    // declaration or allocating expression; a field's FieldDecl
   CXCursor where;   // position to report (decl name, expression start)
   location *parent; // LOC_FIELD: the containing variable or field
   location *fields; // first field child; siblings through next_field
   location *next_field;
-  CXCursor field_decl;
   escape_kind sink;      // LOC_HEAP: the kind of escape it stands for
   const char *sink_name; // LOC_HEAP: the global or function it stands for
+  const char *via;       // LOC_HEAP: the callee whose summary led here
 
   edge *edges; // incoming flows: values that flow into this location
   int nedges, edges_cap;
@@ -179,14 +189,14 @@ struct location {
 
   struct leaks *paramesc; // LOC_PARAM: its summary, accumulated by walks
   unsigned pts_levels;     // pts walks: derefs levels visited (bitmask)
+  int pts_round;           // last resolve_stores round that read it
 
   // Results of the solver.
   bool escapes;        // address outlives it: moved to heap
   escape_kind why;     // how, for check mode
   location *esc_root;  // the root it escaped to
   char *explanation;   // -m=2 flow lines, or NULL
-  CXCursor esc_where;  // first expression of the escaping flow
-  bool esc_where_valid;
+  note *esc_note;      // the first step of the escaping flow (&x)
 };
 
 // A hole is a context for evaluating an expression: where its value flows
@@ -206,10 +216,13 @@ struct store {
   location *src;
   int derefs;
   note *notes;
+  bool to_heap; // already sent to the heap
 };
 
 location *new_location(unit *u, func *fn, loc_kind kind, const char *name);
 location *heap_sink(unit *u, escape_kind kind, const char *name);
+location *heap_sink_via(unit *u, escape_kind kind, const char *name,
+                        const char *via);
 void add_edge(unit *u, location *dst, location *src, int derefs, note *notes);
 void flow(unit *u, hole k, location *src);
 hole hole_of(location *l);
@@ -338,6 +351,7 @@ struct unit {
   CXFile main_file;
   const options *opt;
   arena arena;
+  arena scratch; // children arrays: dropped after each statement
   cursor_map funcs;    // canonical function decl -> func*
   cursor_map locals;   // variable decl -> location*
   cursor_map tables;   // const global -> vec* of func* it holds

@@ -25,7 +25,7 @@
 #include <string.h>
 
 static CXCursor *kids(unit *u, CXCursor c, int *n) {
-  return cursor_children(&u->arena, c, n);
+  return cursor_children(&u->scratch, c, n);
 }
 
 // last_expr returns c's last child that is an expression (a cast's operand

@@ -31,7 +31,6 @@ location *new_location(unit *u, func *fn, loc_kind kind, const char *name) {
   l->scope = fn ? fn->top : NULL;
   l->decl = clang_getNullCursor();
   l->where = clang_getNullCursor();
-  l->field_decl = clang_getNullCursor();
   l->param_index = -2;
   if (fn)
     vec_push(&fn->locations, l);
@@ -40,11 +39,19 @@ location *new_location(unit *u, func *fn, loc_kind kind, const char *name) {
 
 // heap_sink returns the sink of the current batch for kind and name: one per
 // global variable (so that check mode can name it), one per other kind.
+static bool same(const char *a, const char *b) {
+  return a == b || (a && b && !strcmp(a, b));
+}
+
 location *heap_sink(unit *u, escape_kind kind, const char *name) {
+  return heap_sink_via(u, kind, name, NULL);
+}
+
+location *heap_sink_via(unit *u, escape_kind kind, const char *name,
+                        const char *via) {
   for (int i = 0; i < u->sinks->len; i++) {
     location *l = u->sinks->items[i];
-    if (l->sink == kind && ((!name && !l->sink_name) ||
-                            (name && l->sink_name && !strcmp(name, l->sink_name))))
+    if (l->sink == kind && same(name, l->sink_name) && same(via, l->via))
       return l;
   }
   location *l = new_location(u, NULL, LOC_HEAP, "{heap}");
@@ -52,6 +59,7 @@ location *heap_sink(unit *u, escape_kind kind, const char *name) {
   l->escapes = true;
   l->why = kind;
   l->sink_name = name ? arena_strdup(&u->arena, name) : NULL;
+  l->via = via;
   vec_push(u->sinks, l);
   return l;
 }
@@ -84,7 +92,7 @@ void flow(unit *u, hole k, location *src) {
     return;
   if (k.store) {
     store *s = arena_alloc(&u->arena, sizeof(store));
-    *s = (store){k.dst, src, k.derefs, k.notes};
+    *s = (store){k.dst, src, k.derefs, k.notes, false};
     vec_push(&u->fn->stores, s);
     return;
   }
@@ -126,7 +134,7 @@ location *root_of(location *l) {
 location *field_location(unit *u, location *parent, CXCursor field,
                          const char *name) {
   for (location *f = parent->fields; f; f = f->next_field)
-    if (clang_equalCursors(f->field_decl, field))
+    if (clang_equalCursors(f->decl, field))
       return f;
   size_t n = strlen(parent->name) + strlen(name) + 2;
   char *label = arena_alloc(&u->arena, n);
@@ -134,9 +142,8 @@ location *field_location(unit *u, location *parent, CXCursor field,
   location *f = new_location(u, parent->fn, LOC_FIELD, label);
   f->parent = parent;
   f->scope = parent->scope;
-  f->decl = parent->decl;
+  f->decl = field;
   f->where = parent->where;
-  f->field_decl = field;
   f->has_pointers = true;
   f->next_field = parent->fields;
   parent->fields = f;

@@ -142,9 +142,15 @@ static void ops(char *buf, int derefs) {
 static void explain_path(unit *u, strbuf *b, const char *pos, location *root,
                          location *l) {
   location *src = l;
+  location *seen[64];
   for (int steps = 0;; steps++) {
     location *dst = src->dst;
-    if (!dst || src->dst_edge >= dst->nedges || steps > 1000) {
+    bool cycle = steps >= 64;
+    for (int i = 0; i < steps && !cycle; i++)
+      cycle = seen[i] == dst;
+    if (!cycle)
+      seen[steps] = dst;
+    if (!dst || src->dst_edge >= dst->nedges || cycle) {
       if (u->opt->m >= 2)
         strbuf_printf(b, "%s:   warning: truncated explanation\n", pos);
       return;
@@ -226,9 +232,11 @@ static void warn(unit *u, location *l) {
   case ESC_CALL:
     if (r->sink_name && !strcmp(r->sink_name, "asm"))
       snprintf(how, sizeof how, "passed to inline assembly");
-    else
+    else if (r->sink_name)
       snprintf(how, sizeof how, "passed to unknown function '%s'",
-               r->sink_name ? r->sink_name : "?");
+               r->sink_name);
+    else
+      snprintf(how, sizeof how, "passed to unknown function");
     break;
   case ESC_THREAD:
     snprintf(how, sizeof how, "handed to another thread");
@@ -236,6 +244,10 @@ static void warn(unit *u, location *l) {
   default:
     snprintf(how, sizeof how, "stored in '%s', which outlives it", rn);
     break;
+  }
+  if (r->via) {
+    size_t n = strlen(how);
+    snprintf(how + n, sizeof how - n, " (through '%s')", r->via);
   }
   const char *what = l->kind == LOC_PARAM ? "parameter" : "local variable";
   char subject[512];
@@ -247,7 +259,7 @@ static void warn(unit *u, location *l) {
                  : "compound literal");
   else
     snprintf(subject, sizeof subject, "%s '%s'", what, l->name);
-  CXCursor at = l->esc_where_valid ? l->esc_where : l->where;
+  CXCursor at = l->esc_note ? l->esc_note->where : l->where;
   unsigned line = 0, col = 0;
   cursor_position(u, at, &line, &col);
   strbuf b = {0};

@@ -86,18 +86,11 @@ static void mark_tree(location *l, location *root, escape_kind why,
 // escape marks l as escaping to root and queues it (and, for a struct, all
 // of its fields: the whole variable moves to the heap) as a new root.
 static void escape(unit *u, location *root, location *l, vec *roots) {
-  if (l->dst && l->dst_edge < l->dst->nedges) {
-    note *n = l->dst->edges[l->dst_edge].notes;
-    if (n) {
-      l->esc_where = n->where;
-      l->esc_where_valid = true;
-    }
-  }
+  if (l->dst && l->dst_edge < l->dst->nedges)
+    l->esc_note = l->dst->edges[l->dst_edge].notes;
   location *v = root_of(l);
-  if (v != l && !v->escapes) {
-    v->esc_where = l->esc_where;
-    v->esc_where_valid = l->esc_where_valid;
-  }
+  if (v != l && !v->escapes)
+    v->esc_note = l->esc_note;
   if (u->opt->explain && !v->explanation)
     explain_escape(u, root, l, l->derefs);
   if (v != l && !v->explanation)
@@ -185,7 +178,8 @@ static void walk_one(unit *u, location *root, vec *roots) {
 // different objects, so each location is visited once per derefs level.
 enum { MAX_PTS_DEREFS = 6 };
 
-static void pts_walk(unit *u, location *ptr, vec *targets, bool *unknown) {
+static void pts_walk(unit *u, location *ptr, vec *targets, bool *unknown,
+                     int round) {
   typedef struct {
     location *l;
     int derefs;
@@ -231,6 +225,7 @@ static void pts_walk(unit *u, location *ptr, vec *targets, bool *unknown) {
       *unknown = true;
       continue;
     }
+    l->pts_round = round;
     for (int i = 0; i < l->nedges; i++) {
       edge *e = &l->edges[i];
       int d = it.derefs + e->derefs;
@@ -249,11 +244,13 @@ static bool has_edge(location *dst, location *src, int derefs) {
 }
 
 // resolve_stores turns each store into edges to what its pointer may point
-// to, until no store finds a new target.
+// to, until no store finds a new target. A new edge into t can only change
+// the targets of pointers whose walk read t's value; when no walk of this
+// round read it, another round would find nothing new.
 static void resolve_stores(unit *u, vec *fns) {
   enum { MAX_ROUNDS = 16 };
   vec targets = {0};
-  for (int round = 0;; round++) {
+  for (int round = 1;; round++) {
     bool changed = false;
     for (int f = 0; f < fns->len; f++) {
       func *fn = fns->items[f];
@@ -261,17 +258,20 @@ static void resolve_stores(unit *u, vec *fns) {
         store *s = fn->stores.items[i];
         bool unknown;
         targets.len = 0;
-        pts_walk(u, s->ptr, &targets, &unknown);
+        pts_walk(u, s->ptr, &targets, &unknown, round);
         if (round == MAX_ROUNDS)
           unknown = true; // give up precision, never soundness
-        if (unknown)
-          vec_push(&targets, heap_sink(u, ESC_HEAP, NULL));
+        if (unknown && !s->to_heap) {
+          s->to_heap = true;
+          add_edge(u, heap_sink(u, ESC_HEAP, NULL), s->src, s->derefs,
+                   s->notes);
+        }
         for (int t = 0; t < targets.len; t++) {
           location *dst = targets.items[t];
           if (has_edge(dst, s->src, s->derefs))
             continue;
           add_edge(u, dst, s->src, s->derefs, s->notes);
-          changed = true;
+          changed |= dst->pts_round == round;
         }
       }
     }
@@ -332,7 +332,7 @@ static void summarize(unit *u, func *fn) {
   if (fn->result) {
     vec targets = {0};
     bool unknown;
-    pts_walk(u, fn->result, &targets, &unknown);
+    pts_walk(u, fn->result, &targets, &unknown, -1);
     for (int i = 0; i < targets.len && !unknown; i++)
       unknown = ((location *)targets.items[i])->kind != LOC_CONTENT;
     fn->result_unknown = unknown;

@@ -94,7 +94,7 @@ static void asm_operands(unit *u, CXCursor c, CXCursor *x, int n) {
 
 void lower_stmt(unit *u, CXCursor c) {
   int n;
-  CXCursor *x = cursor_children(&u->arena, c, &n);
+  CXCursor *x = cursor_children(&u->scratch, c, &n);
   switch (c.kind) {
   case CXCursor_CompoundStmt:
     push_scope(u);
@@ -224,15 +224,18 @@ void lower_function(unit *u, func *fn) {
   if (fn->variadic)
     fn->varargs = new_param(u, fn, fn->decl, -1, "...", true);
   int n;
-  CXCursor *x = cursor_children(&u->arena, fn->decl, &n);
+  CXCursor *x = cursor_children(&u->scratch, fn->decl, &n);
   for (int i = 0; i < n; i++) {
     if (x[i].kind != CXCursor_CompoundStmt)
       continue;
     // The body's outermost block is the parameters' scope.
     int m;
     CXCursor *s = cursor_children(&u->arena, x[i], &m);
-    for (int j = 0; j < m; j++)
+    for (int j = 0; j < m; j++) {
+      arena_mark mark = arena_top(&u->scratch);
       lower_stmt(u, s[j]);
+      arena_release(&u->scratch, mark);
+    }
   }
   pop_scope(u);
   u->fn = NULL;

@@ -29,7 +29,8 @@ void *arena_alloc(arena *a, size_t size) {
   if (!a->chunk || a->used + size > a->cap) {
     size_t cap = size + 16 > CHUNK ? size + 16 : CHUNK;
     char *c = xrealloc(NULL, cap);
-    *(char **)c = a->chunk;
+    *(char **)c = a->chunk;         // header: the previous chunk,
+    *(size_t *)(c + 8) = cap;       // and this chunk's size
     a->chunk = c;
     a->used = 16;
     a->cap = cap;
@@ -38,6 +39,22 @@ void *arena_alloc(arena *a, size_t size) {
   a->used += size;
   memset(p, 0, size);
   return p;
+}
+
+arena_mark arena_top(arena *a) { return (arena_mark){a->chunk, a->used}; }
+
+void arena_release(arena *a, arena_mark m) {
+  while (a->chunk && a->chunk != m.chunk) {
+    char *next = *(char **)a->chunk;
+    free(a->chunk);
+    a->chunk = next;
+  }
+  if (a->chunk) {
+    a->used = m.used;
+    a->cap = *(size_t *)(a->chunk + 8);
+  } else {
+    a->used = a->cap = 0;
+  }
 }
 
 char *arena_strndup(arena *a, const char *s, size_t n) {
@@ -177,7 +194,8 @@ CXCursor *cursor_children(arena *a, CXCursor c, int *n) {
   child_list l = {.cap = 16};
   l.items = l.small;
   clang_visitChildren(c, collect, &l);
-  CXCursor *out = arena_alloc(a, (l.len ? l.len : 1) * sizeof(CXCursor));
+  size_t size = (l.len ? l.len : 1) * sizeof(CXCursor);
+  CXCursor *out = arena_alloc(a, size);
   memcpy(out, l.items, l.len * sizeof(CXCursor));
   if (l.items != l.small)
     free(l.items);
