@@ -247,13 +247,14 @@ static void link_bodyless(unit *u, callsite *cs) {
 }
 
 static void link_func(unit *u, callsite *cs, func *f) {
-  if (f->solved) {
+  if (f->summary) {
     apply_summary(u, cs, f->summary, f->nparams, f->variadic);
     if (cs->result && f->result_unknown)
       add_edge(u, cs->result, u->unknown, 0, NULL);
     return;
   }
-  // Same batch: connect directly, as Go does within an SCC.
+  // Same batch, no summary (the fixpoint gave up): connect directly, as Go
+  // does within an SCC.
   note *n = call_note(u, cs, "call parameter");
   for (int i = 0; i < cs->nargs; i++) {
     location *p = i < f->nparams ? f->params[i] : f->varargs;
@@ -264,13 +265,18 @@ static void link_func(unit *u, callsite *cs, func *f) {
     add_edge(u, cs->result, f->result, 0, call_note(u, cs, "call part"));
 }
 
-void link_call(unit *u, callsite *cs) {
+// link_call connects cs to its targets; with in_batch_only, only to the
+// targets in the current batch (the next round of the fixpoint).
+void link_call(unit *u, callsite *cs, bool in_batch_only) {
   vec targets = {0};
   bool unknown;
   callsite_targets(u, cs, &targets, &unknown);
-  for (int i = 0; i < targets.len; i++)
-    link_func(u, cs, targets.items[i]);
-  if (unknown) {
+  for (int i = 0; i < targets.len; i++) {
+    func *f = targets.items[i];
+    if (!in_batch_only || f->in_batch)
+      link_func(u, cs, f);
+  }
+  if (unknown && !in_batch_only) {
     if (cs->kind == CALLEE_DIRECT)
       link_bodyless(u, cs);
     else

@@ -280,7 +280,7 @@ struct callsite {
 };
 
 void lower_call(unit *u, hole k, CXCursor c);
-void link_call(unit *u, callsite *cs);
+void link_call(unit *u, callsite *cs, bool in_batch_only);
 void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown);
 
 // A libc_model describes a C library function's effect on its arguments.
@@ -331,8 +331,11 @@ struct func {
   location **pstore;  // LOC_VAR for a parameter's own storage
   location *varargs;  // LOC_PARAM for "...", or NULL
   location *result;   // LOC_RESULT, or NULL
-  leaks *summary;     // per parameter, valid once solved; [nparams] = "..."
+  leaks *summary;     // per parameter, [nparams] = "..."; NULL until the
+                      // batch starts: in-batch calls then use the current
+                      // approximation, iterated to a fixpoint (solve.c)
   bool solved;
+  bool in_batch;
   bool result_unknown; // the result may point to memory callers cannot see
   vec locations;      // every location of this function
   vec stores;         // store records

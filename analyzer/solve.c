@@ -319,14 +319,25 @@ static void add_roots(func *fn, vec *roots) {
     vec_push(roots, fn->sinks.items[i]);
 }
 
-static void summarize(unit *u, func *fn) {
-  fn->summary = arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(leaks));
+// summarize computes fn's summaries from its parameters' leaks and reports
+// whether they changed.
+static bool summarize(unit *u, func *fn) {
+  bool changed = false;
   for (int i = 0; i <= fn->nparams; i++) {
     location *p = i < fn->nparams ? fn->params[i] : fn->varargs;
-    leaks_init(&fn->summary[i]);
+    leaks l;
+    leaks_init(&l);
     if (p && p->paramesc) {
-      fn->summary[i] = *p->paramesc;
-      leaks_optimize(&fn->summary[i]);
+      l = *p->paramesc;
+      leaks_optimize(&l);
+    }
+    leaks *old = &fn->summary[i];
+    bool same = l.heap == old->heap && l.result == old->result;
+    for (int j = 0; j < MAX_LEAK_PARAMS && same; j++)
+      same = l.content[j] == old->content[j];
+    if (!same) {
+      *old = l;
+      changed = true;
     }
   }
   if (fn->result) {
@@ -335,39 +346,96 @@ static void summarize(unit *u, func *fn) {
     pts_walk(u, fn->result, &targets, &unknown, -1);
     for (int i = 0; i < targets.len && !unknown; i++)
       unknown = ((location *)targets.items[i])->kind != LOC_CONTENT;
+    changed |= unknown != fn->result_unknown;
     fn->result_unknown = unknown;
     vec_free(&targets);
   }
-  fn->solved = true;
+  return changed;
 }
 
-void solve_batch(unit *u, vec *fns) {
-  u->batch_sinks.len = 0;
-  u->sinks = &u->batch_sinks;
-  for (int f = 0; f < fns->len; f++) {
-    func *fn = fns->items[f];
-    for (callsite *cs = fn->calls; cs; cs = cs->next)
-      link_call(u, cs);
-  }
-  for (int f = 0; f < fns->len; f++)
-    collapse_fields(u, fns->items[f]);
+// solve_round resolves stores and walks every root once.
+static void solve_round(unit *u, vec *fns) {
   resolve_stores(u, fns);
-
   vec roots = {0};
   for (int i = 0; i < u->batch_sinks.len; i++)
     vec_push(&roots, u->batch_sinks.items[i]);
-  for (int f = 0; f < fns->len; f++)
-    add_roots(fns->items[f], &roots);
+  for (int f = 0; f < fns->len; f++) {
+    func *fn = fns->items[f];
+    add_roots(fn, &roots);
+    for (int i = 0; i < fn->locations.len; i++) {
+      location *l = fn->locations.items[i];
+      if (l->escapes)
+        vec_push(&roots, l); // escaped in an earlier round
+    }
+  }
   // Walk the initial roots in order; escaping locations are appended and
   // walked in turn.
   for (int i = 0; i < roots.len; i++)
     walk_one(u, roots.items[i], &roots);
   vec_free(&roots);
+}
 
-  for (int f = 0; f < fns->len; f++)
-    summarize(u, fns->items[f]);
+static void relink_batch(unit *u, vec *fns) {
   for (int f = 0; f < fns->len; f++) {
     func *fn = fns->items[f];
+    for (callsite *cs = fn->calls; cs; cs = cs->next)
+      link_call(u, cs, true);
+  }
+}
+
+// solve_batch solves one SCC. Calls within the batch use the callees'
+// current summaries, starting from "nothing escapes" and recomputed after
+// each round until they stop changing: leaks only grow, so this reaches the
+// least fixpoint, which keeps recursion from confusing one activation's
+// locals with another's (Go connects the calls directly instead, and
+// reports a caller's local as escaping when a recursive callee returns
+// it). After MAX_ROUNDS the batch falls back to Go's direct connection.
+void solve_batch(unit *u, vec *fns) {
+  enum { MAX_ROUNDS = 8 };
+  u->batch_sinks.len = 0;
+  u->sinks = &u->batch_sinks;
+  for (int f = 0; f < fns->len; f++) {
+    func *fn = fns->items[f];
+    fn->in_batch = true;
+    fn->summary = arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(leaks));
+    for (int i = 0; i <= fn->nparams; i++)
+      leaks_init(&fn->summary[i]);
+  }
+  for (int f = 0; f < fns->len; f++) {
+    func *fn = fns->items[f];
+    for (callsite *cs = fn->calls; cs; cs = cs->next)
+      link_call(u, cs, false);
+  }
+  for (int f = 0; f < fns->len; f++)
+    collapse_fields(u, fns->items[f]);
+  for (int round = 1;; round++) {
+    solve_round(u, fns);
+    bool changed = false;
+    for (int f = 0; f < fns->len; f++)
+      changed |= summarize(u, fns->items[f]);
+    if (!changed)
+      break;
+    if (round == MAX_ROUNDS) {
+      for (int f = 0; f < fns->len; f++)
+        ((func *)fns->items[f])->summary = NULL;
+      relink_batch(u, fns);
+      solve_round(u, fns);
+      for (int f = 0; f < fns->len; f++) {
+        func *fn = fns->items[f];
+        fn->summary =
+            arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(leaks));
+        for (int i = 0; i <= fn->nparams; i++)
+          leaks_init(&fn->summary[i]);
+        summarize(u, fn);
+      }
+      break;
+    }
+    relink_batch(u, fns);
+  }
+  for (int f = 0; f < fns->len; f++) {
+    func *fn = fns->items[f];
+    fn->solved = true;
+    fn->in_batch = false;
     if (fn->in_main_file)
       report_function(u, fn);
   }
