@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# setup.sh: set up a fresh Debian/Ubuntu machine, build, and run.
+#
+#   scripts/setup.sh demo   install what is missing, build, run escape-check -m on samples/
+#   scripts/setup.sh test   install what is missing, build, run the whole test suite
+#
+# Missing packages are installed with apt-get when run as root; otherwise
+# the exact command to run is printed. The build is the test build:
+# -Wall -Wextra -Werror with AddressSanitizer and UBSan.
+set -euo pipefail
+
+mode="${1:-}"
+case "$mode" in
+demo | test) ;;
+*)
+  echo "usage: scripts/setup.sh demo|test" >&2
+  exit 2
+  ;;
+esac
+cd "$(dirname "$0")/.."
+
+missing=()
+need() { # need PACKAGE TEST-COMMAND...
+  local pkg="$1"
+  shift
+  if ! "$@" >/dev/null 2>&1; then missing+=("$pkg"); fi
+}
+need cmake command -v cmake
+need gcc command -v gcc
+need make command -v make
+need pkg-config command -v pkg-config
+need libclang-19-dev test -f /usr/lib/llvm-19/include/clang-c/Index.h
+need libclang-common-19-dev test -d /usr/lib/llvm-19/lib/clang/19/include
+need check pkg-config --exists check
+if [ "$mode" = test ]; then
+  need npm command -v npm
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing packages; run:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug -DESCAPE_SANITIZE=ON -DESCAPE_WERROR=ON >/dev/null
+cmake --build build -j2
+
+case "$mode" in
+demo)
+  build/bin/escape-check -m samples/
+  ;;
+test)
+  scripts/fetch-sqlite.sh
+  ctest --test-dir build --output-on-failure -j2
+  ;;
+esac
