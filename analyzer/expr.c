@@ -41,6 +41,18 @@ static CXCursor last_expr(unit *u, CXCursor c) {
 
 static CXType type_of(CXCursor c) { return clang_getCursorType(c); }
 
+// is_array_expr reports whether c is an array object. A parameter declared
+// with an array type is a pointer in C, whatever libclang says its type is.
+static bool is_array_expr(unit *u, CXCursor c) {
+  if (!type_is_array(type_of(c)))
+    return false;
+  CXCursor s = strip_implicit(u, c);
+  if (s.kind == CXCursor_DeclRefExpr &&
+      clang_getCursorReferenced(s).kind == CXCursor_ParmDecl)
+    return false;
+  return true;
+}
+
 // strip_implicit skips parentheses and implicit casts that do not change
 // what a value points to (not array decay).
 CXCursor strip_implicit(unit *u, CXCursor c) {
@@ -160,12 +172,12 @@ static CXCursor array_base(unit *u, CXCursor c, CXCursor *ptr,
   while ((inner.kind == CXCursor_UnexposedExpr ||
           inner.kind == CXCursor_ParenExpr) &&
          m == 1) {
-    if (type_is_array(type_of(d[0])))
+    if (is_array_expr(u, d[0]))
       return d[0];
     inner = d[0];
     d = kids(u, inner, &m);
   }
-  return type_is_array(type_of(*ptr)) ? *ptr : clang_getNullCursor();
+  return is_array_expr(u, *ptr) ? *ptr : clang_getNullCursor();
 }
 
 hole lower_addr(unit *u, CXCursor c) {
@@ -251,9 +263,43 @@ void note_fn_target(unit *u, location *l, CXCursor rhs) {
     l->fn_targets_unknown = true;
 }
 
+// copy_fields lowers t = s between struct locals member by member, so that
+// t.f receives s.f only and field sensitivity survives the copy.
+static void copy_fields(unit *u, hole k, location *t, location *s) {
+  for (location *f = s->fields; f; f = f->next_field) {
+    const char *dot = strrchr(f->name, '.');
+    location *tf = field_location(u, t, f->decl, dot ? dot + 1 : f->name);
+    k.dst = tf;
+    flow(u, k, f);
+    copy_fields(u, k, tf, f);
+  }
+}
+
+static bool struct_copy(unit *u, hole dst, CXCursor c, CXCursor lhs,
+                        CXCursor rhs) {
+  if (!type_is_record(type_of(lhs)) || type_is_union(type_of(lhs)) ||
+      dst.store || !dst.dst)
+    return false;
+  location *t = field_of(u, strip_implicit(u, lhs));
+  location *s = field_of(u, strip_implicit(u, rhs));
+  if (!t || !s || t != dst.dst || t == s)
+    return false;
+  hole k = hole_note(u, dst, c, "assign");
+  flow(u, k, s);
+  for (location *a = s->parent; a; a = a->parent)
+    flow(u, k, a);
+  copy_fields(u, k, t, s);
+  return true;
+}
+
 static void assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs) {
   bool ptrs = type_has_pointers(u, type_of(lhs));
   hole dst = lower_addr(u, lhs);
+  if (ptrs && struct_copy(u, dst, c, lhs, rhs)) {
+    if (k.dst)
+      lower_expr(u, k, lhs);
+    return;
+  }
   if (ptrs) {
     CXCursor s = strip_implicit(u, lhs);
     if (s.kind == CXCursor_DeclRefExpr)
@@ -392,7 +438,10 @@ static void unexposed(unit *u, hole k, CXCursor c) {
   if (n == 1 && clang_isExpression(x[0].kind)) {
     CXType from = type_of(x[0]), to = type_of(c);
     if (type_is_array(from) && !type_is_array(to)) {
-      lower_expr(u, hole_addr(u, k, c, "address-of"), x[0]);
+      if (is_array_expr(u, x[0]))
+        lower_expr(u, hole_addr(u, k, c, "address-of"), x[0]);
+      else
+        lower_expr(u, k, x[0]); // an array parameter is a pointer
       return;
     }
     if (type_is_va_list(from) && !type_is_va_list(to)) {
@@ -464,7 +513,11 @@ static void block(unit *u, hole k, CXCursor c) {
 }
 
 void lower_expr(unit *u, hole k, CXCursor c) {
-  if (k.dst && k.derefs >= 0 && !type_has_pointers(u, type_of(c)))
+  // An expression without a type (a designated initializer) keeps its hole.
+  if (k.dst && k.derefs >= 0 && type_of(c).kind != CXType_Invalid &&
+      type_of(c).kind != CXType_Void &&
+      !type_has_pointers(u, type_of(c)) &&
+      !(type_is_array(type_of(c)) && !is_array_expr(u, c)))
     k = hole_discard();
   switch (c.kind) {
   case CXCursor_DeclRefExpr:

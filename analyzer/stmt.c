@@ -217,7 +217,8 @@ void lower_function(unit *u, func *fn) {
   fn->params = arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(location *));
   for (int i = 0; i < fn->nparams; i++) {
     CXCursor p = clang_Cursor_getArgument(fn->decl, i);
-    bool ptrs = type_has_pointers(u, clang_getCursorType(p));
+    CXType t = clang_getCursorType(p);
+    bool ptrs = type_has_pointers(u, t) || type_is_array(t);
     fn->params[i] = new_param(u, fn, p, i, spelling(u, p), ptrs);
     cursor_map_put(&u->locals, p, fn->params[i]);
   }
