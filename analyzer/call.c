@@ -77,7 +77,8 @@ static void resolve_callee(unit *u, callsite *cs, CXCursor callee) {
     return;
   CXCursor d = clang_getCursorReferenced(r);
   location *l = local_of(u, d);
-  if (l && l->kind == LOC_VAR && clang_equalCursors(r, strip_implicit(u, callee))) {
+  if (l && l->kind == LOC_VAR &&
+      type_is_function_pointer(clang_getCursorType(d))) {
     cs->kind = CALLEE_LOCAL;
     cs->callee_var = l;
   } else if (!l && d.kind == CXCursor_VarDecl &&
@@ -93,6 +94,7 @@ void lower_call(unit *u, hole k, CXCursor c) {
   callsite *cs = arena_alloc(&u->arena, sizeof(callsite));
   cs->call = c;
   cs->caller = u->fn;
+  cs->scope = u->scope;
   cs->kind = CALLEE_UNKNOWN;
   cs->callee_decl = clang_getNullCursor();
   if (n > 0)

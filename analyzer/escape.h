@@ -267,6 +267,7 @@ typedef enum {
 struct callsite {
   callsite *next;
   func *caller;
+  scope *scope; // the block of the call: an allocation's lifetime
   CXCursor call;
   callee_kind kind;
   CXCursor callee_decl; // CALLEE_DIRECT: the function; TABLE: the global

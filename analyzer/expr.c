@@ -241,6 +241,15 @@ void note_fn_target(unit *u, location *l, CXCursor rhs) {
   if (!l || !type_is_function_pointer(clang_getCursorType(l->decl)))
     return;
   CXCursor r = strip_implicit(u, rhs);
+  while (r.kind == CXCursor_CStyleCastExpr || r.kind == CXCursor_ParenExpr)
+    r = strip_implicit(u, last_expr(u, r));
+  if (r.kind == CXCursor_ConditionalOperator) {
+    int n;
+    CXCursor *x = kids(u, r, &n);
+    for (int i = n - 2; i < n && i >= 0; i++)
+      note_fn_target(u, l, x[i]);
+    return;
+  }
   if (r.kind == CXCursor_UnaryOperator &&
       clang_getCursorUnaryOperatorKind(r) == CXUnaryOperator_AddrOf)
     r = strip_implicit(u, last_expr(u, r));

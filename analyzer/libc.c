@@ -317,7 +317,9 @@ static location *arg(callsite *cs, int i) {
 static location *fresh(unit *u, callsite *cs) {
   location *a = new_location(u, cs->caller, LOC_ALLOC, "{storage for call}");
   a->alloc = ALLOC_MALLOC;
-  a->scope = NULL; // heap memory: no block ends its life
+  // Heap memory: no block ends its life, but an allocation made in a loop
+  // and kept past the iteration cannot be one stack slot, as in Go.
+  a->scope = cs->scope;
   if (strstr(cs->callee_name, "alloca")) {
     a->alloc = ALLOC_ALLOCA; // automatic storage of the whole function
     a->scope = cs->caller->top;

@@ -121,8 +121,14 @@ int main(int argc, char **argv) {
       return 0;
     }
     if (!strcmp(a, "--version")) {
+      // "Debian clang version 19.1.7 (...)" -> "libclang 19.1.7"
       CXString v = clang_getClangVersion();
-      printf("escape-check %s (%s)\n", VERSION, clang_getCString(v));
+      const char *s = strstr(clang_getCString(v), "version ");
+      int n = 0;
+      if (s)
+        for (s += 8; s[n] && s[n] != ' '; n++)
+          ;
+      printf("escape-check %s (libclang %.*s)\n", VERSION, n, s ? s : "");
       clang_disposeString(v);
       vec_free(&paths);
       return 0;

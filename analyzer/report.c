@@ -358,7 +358,8 @@ static int by_position(const void *a, const void *b) {
 }
 
 int flush_reports(unit *u, FILE *out) {
-  qsort(u->reports, u->nreports, sizeof(report), by_position);
+  if (u->nreports)
+    qsort(u->reports, u->nreports, sizeof(report), by_position);
   int warnings = 0;
   for (int i = 0; i < u->nreports; i++) {
     fputs(u->reports[i].text, out);

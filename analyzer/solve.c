@@ -330,6 +330,10 @@ static bool summarize(unit *u, func *fn) {
     if (p && p->paramesc) {
       l = *p->paramesc;
       leaks_optimize(&l);
+      // p->a = p->b stores into *p what *p already held: nothing new for
+      // the caller.
+      if (i < MAX_LEAK_PARAMS && l.content[i] >= 1)
+        l.content[i] = -1;
     }
     leaks *old = &fn->summary[i];
     bool same = l.heap == old->heap && l.result == old->result;

@@ -110,21 +110,26 @@ void lower_stmt(unit *u, CXCursor c) {
   case CXCursor_IfStmt:
   case CXCursor_WhileStmt:
   case CXCursor_SwitchStmt:
-    // The condition, then one block per substatement.
+    // A selection or iteration statement is a block (C11 6.8.4p3, 6.8.5p5):
+    // the condition, then one block per substatement.
+    push_scope(u);
     for (int i = 0; i < n; i++) {
       if (i == 0 && clang_isExpression(x[i].kind))
         lower_expr(u, hole_discard(), x[i]);
       else
         scoped(u, x[i]);
     }
+    pop_scope(u);
     return;
   case CXCursor_DoStmt:
+    push_scope(u);
     for (int i = 0; i < n; i++) {
       if (i == n - 1 && clang_isExpression(x[i].kind))
         lower_expr(u, hole_discard(), x[i]);
       else
         scoped(u, x[i]);
     }
+    pop_scope(u);
     return;
   case CXCursor_ForStmt:
     // libclang omits the missing parts of for (;;): the body is last, and
