@@ -126,14 +126,14 @@ void heap_two_levels(int ***o) {
 int **heap_malloc_returned(void) {
   int x = 0;
   int **pp = malloc(sizeof *pp);
-  *pp = &x; // ERROR "^warning: address of local variable 'x' escapes: stored in heap memory \[-Wescape-heap\]$"
+  *pp = &x; // ERROR "warning: address of local variable 'x' escapes: returned to caller \[-Wescape-return\]$"
   return pp;
 }
 
 void heap_malloc_in_global(void) {
   int x = 0;
   struct holder *h = malloc(sizeof *h);
-  h->p = &x; // ERROR "^warning: address of local variable 'x' escapes: stored in heap memory \[-Wescape-heap\]$"
+  h->p = &x; // ERROR "warning: address of local variable 'x' escapes: stored in global 'gh' \[-Wescape-global\]$"
   gh = h;
 }
 
@@ -359,4 +359,94 @@ int scope_sibling_blocks(void) {
     r += *q;
   }
   return r;
+}
+
+// What does not escape, kind by kind.
+int gi;
+char *gcp;
+void ext_int(int v);
+
+void global_value_only(void) {
+  int x = 1;
+  int *p = &x;
+  gi = *p;
+}
+
+void global_string(void) {
+  gcp = "literal";
+}
+
+void heap_value_only(void) {
+  int x = 1;
+  *gp = x;
+  gh->n = x;
+}
+
+// Heap memory returned or kept in a global is no dangling pointer.
+int *heap_malloc_result(void) {
+  int *p = malloc(sizeof *p);
+  gh = malloc(sizeof *gh);
+  return p;
+}
+
+void param_value_only(int *o) {
+  int x = 1;
+  int *p = &x;
+  *o = *p;
+}
+
+void param_local_pointee(int **o) {
+  int x = 1;
+  int *p = &x;
+  int **q = &p;
+  *o = *q == NULL ? NULL : gp;
+}
+
+void call_value_only(void) {
+  int x = 1;
+  int *p = &x;
+  ext_int(*p);
+}
+
+void call_free_and_libc(void) {
+  char buf[16];
+  int *p = malloc(sizeof *p);
+  snprintf(buf, sizeof buf, "%p", (void *)&buf);
+  free(p);
+}
+
+void thread_arg_static(void) {
+  static int s;
+  pthread_t t;
+  pthread_create(&t, NULL, worker, &s);
+  pthread_join(t, NULL);
+}
+
+int scope_loop_both_inside(void) {
+  int sum = 0;
+  for (int i = 0; i < 3; i++) {
+    int x = i;
+    int *p = &x;
+    sum += *p;
+  }
+  return sum;
+}
+
+int scope_outer_variable(void) {
+  int x = 2;
+  int sum = 0;
+  for (int i = 0; i < 3; i++) {
+    int *p = &x;
+    sum += *p;
+  }
+  return sum;
+}
+
+int scope_static_in_block(void) {
+  int *p;
+  {
+    static int s = 3;
+    p = &s;
+  }
+  return *p;
 }

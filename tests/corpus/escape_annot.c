@@ -170,7 +170,7 @@ void late(int *p);
 void late(int *p NOESCAPE);
 
 void call_late(void) {
-  int x = 0;
+  int x = 0; // ERROR "moved to heap: x$"
   late(&x);
 }
 
@@ -203,4 +203,13 @@ void call_clang_noescape_local_pointer(void) {
   int *p = &x;
   clang_noescape(p);
   gi = *p;
+}
+
+// The README's example, with the macros of escape/annotate.h.
+struct cache;
+void cache_put(struct cache *c NOESCAPE, void *v LEAK);
+
+void call_cache_put(struct cache *c) { // ERROR "c does not escape$"
+  int v; // ERROR "moved to heap: v$"
+  cache_put(c, &v);
 }

@@ -511,3 +511,50 @@ void store_via_decayed_local(void) {
   p[1] = &x;
   gint = *a[1];
 }
+
+// Indexing a pointer to an array yields an array, which decays again.
+int *row_of_pointer(int (*a)[4]) { // ERROR "leaking param: a to result ~r0 level=0$"
+  return a[1];
+}
+
+// An array member of a by-value parameter is the parameter's own storage.
+struct B2 {
+  int buf[4];
+};
+
+int *member_array_param(struct B2 b) { // ERROR "moved to heap: b$"
+  return b.buf;
+}
+
+// The address of a character of a string literal is static.
+const char *string_literal_elem(void) {
+  const char *p = &"abc"[1];
+  return p;
+}
+
+// alloca in an inner block still lives until the function returns.
+int alloca_inner_block(void) {
+  int *p;
+  {
+    p = alloca(sizeof(int)); // ERROR "alloca\(sizeof\(int\)\) does not escape$"
+  }
+  *p = 1;
+  return *p;
+}
+
+// C library functions that return their argument.
+int *memcpy_returns_dst(void) {
+  int a[4]; // ERROR "moved to heap: a$"
+  return memcpy(a, &gint, sizeof gint);
+}
+
+char *strchr_returns_into(void) {
+  char buf[8] = "abc"; // ERROR "moved to heap: buf$"
+  return strchr(buf, 'b');
+}
+
+size_t strchr_local(void) {
+  char buf[8] = "abc";
+  char *p = strchr(buf, 'b');
+  return p ? (size_t)(p - buf) : 0;
+}

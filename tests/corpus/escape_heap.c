@@ -401,3 +401,56 @@ void heap_copy_between_locals(void) {
   free(a);
   free(b);
 }
+
+// An allocation outside any loop runs at most once per call, whatever block
+// it is in: keeping it in a pointer of an enclosing block is fine (Go's
+// escape_goto.go f2: new(int) in an if branch does not escape). Only loop
+// bodies, where one site makes many live objects, matter.
+int malloc_in_if_condition(void) {
+  int *p;
+  if ((p = malloc(sizeof(int))) == NULL) // ERROR "malloc\(sizeof\(int\)\) escapes to heap$"
+    return -1;
+  *p = 1;
+  free(p);
+  return 0;
+}
+
+void malloc_in_if_body(void) {
+  char *buf = NULL;
+  if (gint)
+    buf = malloc(16); // ERROR "malloc\(16\) escapes to heap$"
+  free(buf);
+}
+
+void malloc_in_switch_case(void) {
+  char *buf = NULL;
+  switch (gint) {
+  case 1: {
+    buf = malloc(16); // ERROR "malloc\(16\) escapes to heap$"
+    break;
+  }
+  }
+  free(buf);
+}
+
+// A loop made of a backward goto is a loop too (Go's foo123): every round
+// allocates a new node that stays alive in the list.
+int goto_malloc_list(void) {
+  struct N *head = 0;
+  int i = 0;
+again:;
+  struct N *n = malloc(sizeof(struct N)); // ERROR "malloc\(sizeof\(struct N\)\) does not escape$"
+  n->v = i;
+  n->next = head;
+  head = n;
+  if (++i < 3)
+    goto again;
+  int s = 0;
+  while (head) {
+    struct N *next = head->next;
+    s += head->v;
+    free(head);
+    head = next;
+  }
+  return s;
+}

@@ -557,3 +557,14 @@ void store_no_alias(int **o) { // ERROR "o does not escape$"
   *pp = &x;
   (void)o;
 }
+
+// The address of a local pointer stored through a triple pointer.
+void store_addr_of_pointer(int ***o) { // ERROR "o does not escape$"
+  int *p; // ERROR "moved to heap: p$"
+  *o = &p;
+}
+
+int *load_then_return(int **pp) { // ERROR "leaking param: pp to result ~r0 level=1$"
+  int *p = *pp;
+  return p;
+}

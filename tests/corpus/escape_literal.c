@@ -286,3 +286,33 @@ int literal_holds_literal_local(void) {
   int **pp = &(int *){&(int){5}}; // ERROR "&\(int \*\)\{\.\.\.\} does not escape$" "&\(int\)\{\.\.\.\} does not escape$"
   return **pp;
 }
+
+// More statements that are blocks of their own.
+void do_condition_literal(void) {
+  int *p;
+  do {
+    gint++;
+  } while ((p = &(int){1}) && gint < 3); // ERROR "&\(int\)\{\.\.\.\} escapes to heap$"
+  (void)p;
+}
+
+void for_init_literal(void) {
+  int *p;
+  for (p = &(int){0}; *p < 3; (*p)++) // ERROR "&\(int\)\{\.\.\.\} escapes to heap$"
+    ;
+  (void)p;
+}
+
+void for_init_literal_local(void) {
+  for (int *p = &(int){0}; *p < 3; (*p)++) // ERROR "&\(int\)\{\.\.\.\} does not escape$"
+    ;
+}
+
+void else_literal(void) {
+  int *p = 0;
+  if (gint)
+    gint = 0;
+  else
+    p = &(int){2}; // ERROR "&\(int\)\{\.\.\.\} escapes to heap$"
+  (void)p;
+}

@@ -454,3 +454,38 @@ int ret_static_pointer(void) {
   sp = &s;
   return *sp;
 }
+
+// Designated initializers fill the named field only.
+int *ret_designated(void) {
+  int x = 0; // ERROR "moved to heap: x$"
+  int y = 0; // ERROR "moved to heap: y$"
+  struct pair s = {.b = &y, .a = &x};
+  return s.b;
+}
+
+int *ret_positional(void) {
+  int x = 0; // ERROR "moved to heap: x$"
+  int y = 0; // ERROR "moved to heap: y$"
+  struct pair s = {&x, &y};
+  return s.b;
+}
+
+// A struct copy keeps its fields apart.
+int *ret_struct_copy_field(void) {
+  int x = 0;
+  int y = 0; // ERROR "moved to heap: y$"
+  struct pair s;
+  struct pair t;
+  s.a = &x;
+  s.b = &y;
+  t = s;
+  return t.b;
+}
+
+struct pair ret_struct_copy(void) {
+  int x = 0; // ERROR "moved to heap: x$"
+  int y = 0; // ERROR "moved to heap: y$"
+  struct pair s = {&x, &y};
+  struct pair t = s;
+  return t;
+}
