@@ -34,7 +34,7 @@ static CXCursor callee_root(unit *u, CXCursor c) {
   for (;;) {
     c = strip_implicit(u, c);
     int n;
-    CXCursor *k = cursor_children(&u->scratch, c, &n);
+    CXCursor *k = unit_children(u, c, &n);
     if (n < 1)
       return c;
     if (c.kind == CXCursor_UnaryOperator &&
@@ -64,6 +64,7 @@ static void resolve_callee(unit *u, callsite *cs, CXCursor callee) {
     if (d.kind == CXCursor_FunctionDecl) {
       cs->kind = CALLEE_DIRECT;
       cs->callee_decl = clang_getCanonicalCursor(d);
+      cs->callee_ref = d;
       cs->callee_name = name_of(u, d);
       return;
     }
@@ -90,7 +91,7 @@ static void resolve_callee(unit *u, callsite *cs, CXCursor callee) {
 
 void lower_call(unit *u, hole k, CXCursor c) {
   int n;
-  CXCursor *x = cursor_children(&u->scratch, c, &n);
+  CXCursor *x = unit_children(u, c, &n);
   callsite *cs = arena_alloc(&u->arena, sizeof(callsite));
   cs->call = c;
   cs->caller = u->fn;
@@ -137,7 +138,8 @@ void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown) {
   }
   case CALLEE_LOCAL: {
     location *l = cs->callee_var;
-    if (l->fn_targets_unknown || l->addrtaken || l->fn_targets.len == 0) {
+    if (l->fn_targets_unknown || l->addrtaken ||
+        l->fn_targets.len + l->fn_bodyless.len == 0) {
       *unknown = true;
       return;
     }
@@ -163,8 +165,8 @@ void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown) {
   }
 }
 
-void add_store(unit *u, callsite *cs, location *ptr, location *src,
-                      int derefs, note *n) {
+void add_store(unit *u, callsite *cs, location *ptr, location *src, int derefs,
+               note *n) {
   store *s = arena_alloc(&u->arena, sizeof(store));
   *s = (store){ptr, src, derefs, n, false};
   vec_push(&cs->caller->stores, s);
@@ -192,8 +194,7 @@ static void apply_summary(unit *u, callsite *cs, const leaks *summary,
       continue;
     const leaks *l = &summary[p];
     if (l->heap >= 0)
-      add_edge(u,
-               heap_sink_via(u, l->heap_kind, l->heap_name, cs->callee_name),
+      add_edge(u, heap_sink_via(u, l->heap_kind, l->heap_name, cs->callee_name),
                a, l->heap, n);
     if (l->result >= 0 && cs->result)
       add_edge(u, cs->result, a, l->result, n);
@@ -213,31 +214,37 @@ static void link_unknown(unit *u, callsite *cs) {
     add_edge(u, cs->result, u->unknown, 0, NULL);
 }
 
-// link_bodyless handles a direct call to a function without a body.
-static void link_bodyless(unit *u, callsite *cs) {
-  CXCursor d = cs->callee_decl;
+// annotations reads the escape annotations of parameter i of a function
+// declared as d, from the declaration the call names and from the first
+// one: an annotation may sit on either.
+static bool annotations(unit *u, CXCursor d, int i, leaks *l) {
+  bool found = false;
+  leaks_from_annotations(u, clang_Cursor_getArgument(d, i), l, &found);
+  CXCursor c = clang_getCanonicalCursor(d);
+  if (!found && !clang_equalCursors(c, d))
+    leaks_from_annotations(u, clang_Cursor_getArgument(c, i), l, &found);
+  return found;
+}
+
+// link_bodyless handles a call to function d, which has no body.
+static void link_bodyless(unit *u, callsite *cs, CXCursor d, const char *name) {
   int np = clang_Cursor_getNumArguments(d);
   if (np > 0 && np <= MAX_LEAK_PARAMS) {
     leaks ann[MAX_LEAK_PARAMS + 1];
     bool any = false;
-    for (int i = 0; i < np; i++) {
-      bool found = false;
-      leaks_from_annotations(u, clang_Cursor_getArgument(d, i), &ann[i],
-                             &found);
-      any |= found;
-    }
+    for (int i = 0; i < np; i++)
+      any |= annotations(u, d, i, &ann[i]);
     if (any) {
       leaks_init(&ann[np]);
       ann[np].heap = 0;
       ann[np].heap_kind = ESC_CALL;
-      ann[np].heap_name = cs->callee_name;
+      ann[np].heap_name = name;
       apply_summary(u, cs, ann, np, true);
       if (cs->result)
         add_edge(u, cs->result, u->unknown, 0, NULL);
       return;
     }
   }
-  const char *name = cs->callee_name;
   if (!strncmp(name, "__builtin_", 10))
     name += 10;
   const libc_model *m = libc_lookup(name);
@@ -278,9 +285,19 @@ void link_call(unit *u, callsite *cs, bool in_batch_only) {
     if (!in_batch_only || f->in_batch)
       link_func(u, cs, f);
   }
+  if (!in_batch_only && cs->kind == CALLEE_LOCAL && !unknown) {
+    location *l = cs->callee_var;
+    for (int i = 0; i < l->fn_bodyless.len; i++) {
+      CXCursor *d = l->fn_bodyless.items[i];
+      CXString s = clang_getCursorSpelling(*d);
+      const char *name = arena_strdup(&u->arena, clang_getCString(s));
+      clang_disposeString(s);
+      link_bodyless(u, cs, *d, name);
+    }
+  }
   if (unknown && !in_batch_only) {
     if (cs->kind == CALLEE_DIRECT)
-      link_bodyless(u, cs);
+      link_bodyless(u, cs, cs->callee_ref, cs->callee_name);
     else
       link_unknown(u, cs);
   }

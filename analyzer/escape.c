@@ -75,13 +75,11 @@ static enum CXChildVisitResult collect_fn_refs(CXCursor c, CXCursor parent,
   return CXChildVisit_Recurse;
 }
 
+// const_storage reports whether an object of type t cannot change. libclang
+// keeps an array's const on the canonical type, not on its element type.
 static bool const_storage(CXType t) {
-  while (type_is_array(t)) {
-    if (clang_isConstQualifiedType(t))
-      return true;
-    t = clang_getArrayElementType(clang_getCanonicalType(t));
-  }
-  return clang_isConstQualifiedType(t);
+  return clang_isConstQualifiedType(clang_getCanonicalType(t)) ||
+         clang_isConstQualifiedType(t);
 }
 
 // note_table records which functions a const global holds. A call through
@@ -132,6 +130,7 @@ static void collect_functions(unit *u, CXCursor *top, int n) {
 static void free_location(location *l) {
   free(l->edges);
   vec_free(&l->fn_targets);
+  vec_free(&l->fn_bodyless);
 }
 
 static void free_unit(unit *u) {
@@ -144,6 +143,7 @@ static void free_unit(unit *u) {
     vec_free(&f->locations);
     vec_free(&f->stores);
     vec_free(&f->sinks);
+    vec_free(&f->copies);
     vec_free(&f->callees);
   }
   vec_free(&u->all_funcs);
@@ -151,6 +151,7 @@ static void free_unit(unit *u) {
   vec_free(&u->table_list);
   cursor_map_free(&u->funcs);
   cursor_map_free(&u->locals);
+  cursor_map_free(&u->labels);
   cursor_map_free(&u->tables);
   free(u->types);
   u->types = NULL;

@@ -82,6 +82,12 @@ void cursor_map_free(cursor_map *m);
 
 // cursor_children returns the children of c in an arena-allocated array.
 CXCursor *cursor_children(arena *a, CXCursor c, int *n);
+// unit_children is cursor_children on the unit's scratch arena, remembering
+// recent answers: lowering asks for the same node's children several times
+// (strip_implicit, then the node's own case). unit_children_reset forgets
+// them when the scratch arena is released.
+CXCursor *unit_children(unit *u, CXCursor c, int *n);
+void unit_children_reset(unit *u);
 // cursor_text returns the source text of c with whitespace collapsed,
 // abbreviated to at most max bytes; "" if the text is not in one file.
 const char *cursor_text(unit *u, CXCursor c, size_t max);
@@ -132,15 +138,15 @@ typedef enum {
 
 typedef enum {
   ALLOC_NONE,
-  ALLOC_MALLOC,   // malloc-family call: heap memory in C
-  ALLOC_LITERAL,  // compound literal: automatic storage of its block
-  ALLOC_ALLOCA,   // alloca: automatic storage of the function
-  ALLOC_BLOCK,    // clang block literal
+  ALLOC_MALLOC,  // malloc-family call: heap memory in C
+  ALLOC_LITERAL, // compound literal: automatic storage of its block
+  ALLOC_ALLOCA,  // alloca: automatic storage of the function
+  ALLOC_BLOCK,   // clang block literal
 } alloc_kind;
 
 struct note {
   note *next;
-  CXCursor where; // the expression or statement the flow passed through
+  CXCursor where;  // the expression or statement the flow passed through
   const char *why; // a constant reason: "address-of", "assign", ...
 };
 
@@ -180,23 +186,28 @@ struct location {
   // Attributes, set by lowering.
   bool addrtaken;  // its address (or a field's) is taken
   bool is_array;   // decays to its own address
+  bool aggregate;  // a struct or array: whole reads go through `whole`
+  location *whole; // reads of the whole value: the location and every field,
+                   // connected once the function is lowered (finish_fields)
   bool has_pointers;
   bool fn_targets_unknown; // function-pointer variable: some target unknown
   vec fn_targets;          // function-pointer variable: known targets (func*)
-  int param_index;         // LOC_PARAM, LOC_CONTENT: which parameter; -1 = "..."
-  location *content;       // LOC_PARAM: its LOC_CONTENT
-  location *param;         // LOC_CONTENT: its LOC_PARAM
+  vec fn_bodyless;         // ... and known targets without bodies (CXCursor*)
+  int param_index;   // LOC_PARAM, LOC_CONTENT: which parameter; -1 = "..."
+  location *content; // LOC_PARAM: its LOC_CONTENT
+  location *param;   // LOC_CONTENT: its LOC_PARAM
 
   struct leaks *paramesc; // LOC_PARAM: its summary, accumulated by walks
-  unsigned pts_levels;     // pts walks: derefs levels visited (bitmask)
-  int pts_round;           // last resolve_stores round that read it
+  unsigned pts_levels;    // pts walks: derefs levels visited (bitmask)
+  unsigned sink_hash;     // LOC_HEAP: hash of (sink, sink_name, via)
+  int pts_round;          // last resolve_stores round that read it
 
   // Results of the solver.
-  bool escapes;        // address outlives it: moved to heap
-  escape_kind why;     // how, for check mode
-  location *esc_root;  // the root it escaped to
-  char *explanation;   // -m=2 flow lines, or NULL
-  note *esc_note;      // the first step of the escaping flow (&x)
+  bool escapes;       // address outlives it: moved to heap
+  escape_kind why;    // how, for check mode
+  location *esc_root; // the root it escaped to
+  char *explanation;  // -m=2 flow lines, or NULL
+  note *esc_note;     // the first step of the escaping flow (&x)
 };
 
 // A hole is a context for evaluating an expression: where its value flows
@@ -232,7 +243,8 @@ hole hole_shift(hole k, int delta);
 hole hole_addr(unit *u, hole k, CXCursor where, const char *why);
 hole hole_deref(unit *u, hole k, CXCursor where, const char *why);
 location *root_of(location *l); // a field's variable; l otherwise
-location *field_location(unit *u, location *parent, CXCursor field, const char *name);
+location *field_location(unit *u, location *parent, CXCursor field,
+                         const char *name);
 
 //
 // stmt.c and expr.c: lowering the AST into the graph
@@ -241,6 +253,7 @@ location *field_location(unit *u, location *parent, CXCursor field, const char *
 struct scope {
   scope *parent;
   int depth;
+  bool loop; // a loop body, or the code between a label and a backward goto
 };
 
 void lower_function(unit *u, func *fn);
@@ -252,6 +265,8 @@ void pop_scope(unit *u);
 location *local_of(unit *u, CXCursor decl); // NULL for globals, functions
 CXCursor strip_implicit(unit *u, CXCursor c);
 void note_fn_target(unit *u, location *l, CXCursor rhs);
+void lower_var_init(unit *u, location *l, CXCursor decl, CXCursor init);
+void finish_fields(unit *u, func *fn);
 
 //
 // call.c and libc.c: calls, summaries applied at call sites, the C library
@@ -267,16 +282,18 @@ typedef enum {
 struct callsite {
   callsite *next;
   func *caller;
-  scope *scope; // the block of the call: an allocation's lifetime
+  scope *scope;     // the block of the call: an allocation's lifetime
+  scope *goto_loop; // set when the call sits in a backward-goto loop
   CXCursor call;
   callee_kind kind;
   CXCursor callee_decl; // CALLEE_DIRECT: the function; TABLE: the global
+  CXCursor callee_ref;  // CALLEE_DIRECT: the declaration the call names
   location *callee_var; // CALLEE_LOCAL
   const char *callee_name;
   int nargs;
-  location **args; // one temp per argument (NULL: no pointers)
+  location **args;  // one temp per argument (NULL: no pointers)
   location *result; // temp receiving the call's value, or NULL
-  int nparams;     // of the callee's type, to filter table targets
+  int nparams;      // of the callee's type, to filter table targets
   bool linked;
 };
 
@@ -328,19 +345,20 @@ struct func {
   bool in_main_file;
   bool variadic;
   int nparams;
-  location **params;  // LOC_PARAM per parameter (NULL: no pointers)
-  location **pstore;  // LOC_VAR for a parameter's own storage
-  location *varargs;  // LOC_PARAM for "...", or NULL
-  location *result;   // LOC_RESULT, or NULL
-  leaks *summary;     // per parameter, [nparams] = "..."; NULL until the
-                      // batch starts: in-batch calls then use the current
-                      // approximation, iterated to a fixpoint (solve.c)
+  location **params; // LOC_PARAM per parameter (NULL: no pointers)
+  location **pstore; // LOC_VAR for a parameter's own storage
+  location *varargs; // LOC_PARAM for "...", or NULL
+  location *result;  // LOC_RESULT, or NULL
+  leaks *summary;    // per parameter, [nparams] = "..."; NULL until the
+                     // batch starts: in-batch calls then use the current
+                     // approximation, iterated to a fixpoint (solve.c)
   bool solved;
   bool in_batch;
   bool result_unknown; // the result may point to memory callers cannot see
-  vec locations;      // every location of this function
-  vec stores;         // store records
-  vec sinks;          // heap sinks created while lowering this function
+  vec locations;       // every location of this function
+  vec stores;          // store records
+  vec sinks;           // heap sinks created while lowering this function
+  vec copies;          // member-wise struct copies, done after lowering
   callsite *calls;
   scope *top;
   // Tarjan's SCC state.
@@ -351,30 +369,37 @@ struct func {
 
 struct unit {
   CXTranslationUnit tu;
-  const char *path;   // as the user gave it
+  const char *path; // as the user gave it
   CXFile main_file;
   const options *opt;
   arena arena;
   arena scratch; // children arrays: dropped after each statement
-  cursor_map funcs;    // canonical function decl -> func*
-  cursor_map locals;   // variable decl -> location*
-  cursor_map tables;   // const global -> vec* of func* it holds
-  vec table_list;      // the vecs of tables, to free them
+  struct children_memo {
+    const void *key0, *key1;
+    int kind, n;
+    CXCursor *kids;
+  } memo[512];
+  cursor_map funcs;  // canonical function decl -> func*
+  cursor_map locals; // variable decl -> location*
+  cursor_map labels; // label statement -> the first callsite after it
+  cursor_map tables; // const global -> vec* of func* it holds
+  vec table_list;    // the vecs of tables, to free them
   vec all_funcs;
   // Lowering state.
   func *fn;
   scope *scope;
   // Batch state.
-  vec batch_sinks;       // heap sinks created while linking the current batch
-  vec *sinks;            // where heap_sink registers: a function's, or the batch's
-  location *unknown;     // the shared source of unseen values
+  vec batch_sinks;   // heap sinks created while linking the current batch
+  vec *sinks;        // where heap_sink registers: a function's, or the batch's
+  location *unknown; // the shared source of unseen values
   unsigned walkgen;
   // Type cache.
   struct type_cache *types;
   size_t ntypes, types_cap;
   report *reports;
   int nreports, reports_cap;
-  const char *file_text; size_t file_size;
+  const char *file_text;
+  size_t file_size;
   unsigned seq;
 };
 
@@ -398,8 +423,8 @@ CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
 //
 
 struct options {
-  int m;          // 0: check mode; 1 or 2: -m level
-  bool explain;   // record flows (-m=2 or check mode)
+  int m;        // 0: check mode; 1 or 2: -m level
+  bool explain; // record flows (-m=2 or check mode)
 };
 
 struct report {

@@ -25,7 +25,7 @@
 #include <string.h>
 
 static CXCursor *kids(unit *u, CXCursor c, int *n) {
-  return cursor_children(&u->scratch, c, n);
+  return unit_children(u, c, n);
 }
 
 // last_expr returns c's last child that is an expression (a cast's operand
@@ -47,10 +47,21 @@ static bool is_array_expr(unit *u, CXCursor c) {
   if (!type_is_array(type_of(c)))
     return false;
   CXCursor s = strip_implicit(u, c);
-  if (s.kind == CXCursor_DeclRefExpr &&
-      clang_getCursorReferenced(s).kind == CXCursor_ParmDecl)
+  switch (s.kind) {
+  case CXCursor_DeclRefExpr:
+    return clang_getCursorReferenced(s).kind != CXCursor_ParmDecl;
+  case CXCursor_MemberRefExpr:
+  case CXCursor_ArraySubscriptExpr:
+  case CXCursor_CompoundLiteralExpr:
+  case CXCursor_StringLiteral:
+  case CXCursor_InitListExpr:
+  case CXCursor_StmtExpr:
+  case CXCursor_UnaryOperator:
+    return true;
+  default:
+    // a + 1 on an array parameter: libclang keeps the declared type.
     return false;
-  return true;
+  }
 }
 
 // strip_implicit skips parentheses and implicit casts that do not change
@@ -87,37 +98,75 @@ static location *global_of(unit *u, CXCursor decl) {
 // read_location flows the value held in l into k: a field's value is also
 // in every enclosing location (whole-struct writes), and a whole struct's
 // value is in every field.
-static void read_fields(unit *u, hole k, location *l) {
-  for (location *f = l->fields; f; f = f->next_field) {
-    flow(u, k, f);
-    read_fields(u, k, f);
-  }
-}
-
+//
+// Fields may be created after a whole read is lowered (a loop's next
+// iteration writes s.f): so a whole read flows from l->whole, a temporary
+// that finish_fields connects to l and all of its fields at the end.
 static void read_location(unit *u, hole k, location *l) {
-  flow(u, k, l);
-  if (k.derefs < 0)
+  if (k.derefs < 0) {
+    flow(u, k, l);
     return;
+  }
   for (location *a = l->parent; a; a = a->parent)
     flow(u, k, a);
-  read_fields(u, k, l);
+  if (!l->aggregate) {
+    flow(u, k, l);
+    return;
+  }
+  if (!l->whole) {
+    l->whole = new_location(u, u->fn, LOC_TEMP, l->name);
+    l->whole->has_pointers = true;
+  }
+  flow(u, k, l->whole);
 }
 
 // field_of returns the location of member expression c when it names a
 // member path of a local struct variable (s.f, s.f.g), or NULL. Members of
 // unions share their union's location.
+static CXCursor array_base(unit *u, CXCursor c, CXCursor *ptr, CXCursor *index);
+
+static location *member_location(unit *u, location *parent, CXCursor field) {
+  CXString s = clang_getCursorSpelling(field);
+  location *f = field_location(u, parent, field, clang_getCString(s));
+  clang_disposeString(s);
+  CXType ft = clang_getCursorType(field);
+  f->aggregate = type_is_record(ft) || type_is_array(ft);
+  return f;
+}
+
+// member_base returns the object expression of member expression c (s in
+// s.f, p in p->f), or a null cursor.
+static CXCursor member_base(unit *u, CXCursor c) {
+  int n;
+  CXCursor *k = c.kind == CXCursor_MemberRefExpr ? kids(u, c, &n) : NULL;
+  return k && n >= 1 ? k[0] : clang_getNullCursor();
+}
+
+// element_array returns the array that subscript c indexes, stripped, or a
+// null cursor when c is not a subscript of an array object.
+static CXCursor element_array(unit *u, CXCursor c) {
+  CXCursor ptr, index;
+  if (c.kind != CXCursor_ArraySubscriptExpr)
+    return clang_getNullCursor();
+  CXCursor arr = array_base(u, c, &ptr, &index);
+  return clang_Cursor_isNull(arr) ? arr : strip_implicit(u, arr);
+}
+
 static location *field_of(unit *u, CXCursor c) {
+  if (c.kind == CXCursor_ArraySubscriptExpr) {
+    // The elements of an array are one location, their members are not:
+    // a[0].p and a[1].q stay apart.
+    CXCursor arr = element_array(u, c);
+    return clang_Cursor_isNull(arr) ? NULL : field_of(u, arr);
+  }
   if (c.kind == CXCursor_DeclRefExpr) {
     location *l = local_of(u, clang_getCursorReferenced(c));
     return l && (l->kind == LOC_VAR || l->kind == LOC_PARAM) ? l : NULL;
   }
-  if (c.kind != CXCursor_MemberRefExpr)
+  CXCursor b = member_base(u, c);
+  if (clang_Cursor_isNull(b))
     return NULL;
-  int n;
-  CXCursor *k = kids(u, c, &n);
-  if (n < 1)
-    return NULL;
-  CXCursor base = strip_implicit(u, k[0]);
+  CXCursor base = strip_implicit(u, b);
   CXType bt = type_of(base);
   if (!type_is_record(bt))
     return NULL; // p->f
@@ -129,10 +178,7 @@ static location *field_of(unit *u, CXCursor c) {
   CXCursor field = clang_getCursorReferenced(c);
   if (clang_Cursor_isNull(field))
     return parent;
-  CXString s = clang_getCursorSpelling(field);
-  location *f = field_location(u, parent, field, clang_getCString(s));
-  clang_disposeString(s);
-  return f;
+  return member_location(u, parent, field);
 }
 
 // store_through returns the hole for *base = value.
@@ -161,9 +207,8 @@ static CXCursor array_base(unit *u, CXCursor c, CXCursor *ptr,
   *ptr = *index = clang_getNullCursor();
   if (n != 2)
     return clang_getNullCursor();
-  int p = type_is_pointer(type_of(k[0])) || type_is_array(type_of(k[0]))
-              ? 0
-              : 1;
+  int p =
+      type_is_pointer(type_of(k[0])) || type_is_array(type_of(k[0])) ? 0 : 1;
   *ptr = k[p];
   *index = k[1 - p];
   int m;
@@ -257,10 +302,14 @@ void note_fn_target(unit *u, location *l, CXCursor rhs) {
       clang_getCursorReferenced(r).kind == CXCursor_FunctionDecl) {
     CXCursor canon = clang_getCanonicalCursor(clang_getCursorReferenced(r));
     func *f = cursor_map_get(&u->funcs, canon);
-    if (f)
+    if (f) {
       vec_push(&l->fn_targets, f);
-    else
-      l->fn_targets_unknown = true; // no body in this unit
+    } else {
+      // No body: its annotations or the C library model decide (call.c).
+      CXCursor *d = arena_alloc(&u->arena, sizeof(CXCursor));
+      *d = clang_getCursorReferenced(r);
+      vec_push(&l->fn_bodyless, d);
+    }
     return;
   }
   CXEvalResult ev = clang_Cursor_Evaluate(r);
@@ -284,31 +333,100 @@ static void copy_fields(unit *u, hole k, location *t, location *s) {
   }
 }
 
-static bool struct_copy(unit *u, hole dst, CXCursor c, CXCursor lhs,
-                        CXCursor rhs) {
-  if (!type_is_record(type_of(lhs)) || type_is_union(type_of(lhs)) ||
-      dst.store || !dst.dst)
+typedef struct {
+  hole k;
+  location *t, *s;
+} struct_copy_rec;
+
+// struct_copy lowers t = s for struct locals t and s. The member-wise part
+// waits for the end of the function (finish_fields): s may get fields later.
+static bool struct_copy(unit *u, location *t, CXCursor c, CXCursor rhs) {
+  if (!t || !type_is_record(type_of(rhs)) || type_is_union(type_of(rhs)))
     return false;
-  location *t = field_of(u, strip_implicit(u, lhs));
   location *s = field_of(u, strip_implicit(u, rhs));
-  if (!t || !s || t != dst.dst || t == s)
+  if (!s || t == s)
     return false;
-  hole k = hole_note(u, dst, c, "assign");
+  hole k = hole_note(u, hole_of(t), c, "assign");
   flow(u, k, s);
   for (location *a = s->parent; a; a = a->parent)
     flow(u, k, a);
-  copy_fields(u, k, t, s);
+  struct_copy_rec *r = arena_alloc(&u->arena, sizeof(struct_copy_rec));
+  *r = (struct_copy_rec){k, t, s};
+  vec_push(&u->fn->copies, r);
   return true;
+}
+
+static int count_fields(location *l) {
+  int n = 0;
+  for (location *f = l->fields; f; f = f->next_field)
+    n += 1 + count_fields(f);
+  return n;
+}
+
+static void connect_whole(unit *u, location *w, location *l) {
+  add_edge(u, w, l, 0, NULL);
+  for (location *f = l->fields; f; f = f->next_field)
+    connect_whole(u, w, f);
+}
+
+// finish_fields does what needs every field of fn's struct locals: the
+// member-wise copies (repeated until no copy creates a field), then the
+// whole-value reads.
+void finish_fields(unit *u, func *fn) {
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (int i = 0; i < fn->copies.len; i++) {
+      struct_copy_rec *r = fn->copies.items[i];
+      int before = count_fields(r->t);
+      copy_fields(u, r->k, r->t, r->s);
+      grew |= count_fields(r->t) != before;
+    }
+  }
+  for (int i = 0; i < fn->locations.len; i++) {
+    location *l = fn->locations.items[i];
+    if (l->whole)
+      connect_whole(u, l->whole, l);
+  }
+}
+
+// self_base returns the text of the object whose member e selects (p->a,
+// s.a, p->a[i]), or NULL.
+static const char *self_base(unit *u, CXCursor e) {
+  e = strip_implicit(u, e);
+  if (e.kind == CXCursor_ArraySubscriptExpr)
+    e = element_array(u, e);
+  CXCursor b = member_base(u, e);
+  if (clang_Cursor_isNull(b))
+    return NULL;
+  const char *t = cursor_text(u, b, 0);
+  // Only side-effect-free paths: no calls, no assignments, no ++/--.
+  if (!*t || strpbrk(t, "(=") || strstr(t, "++") || strstr(t, "--"))
+    return NULL;
+  return t;
+}
+
+// is_self_assign reports Go's self-assignment, val.x = val.y: storing into
+// an object a value it already holds changes nothing (escape/utils.go).
+static bool is_self_assign(unit *u, CXCursor lhs, CXCursor rhs) {
+  const char *a = self_base(u, lhs);
+  const char *b = a ? self_base(u, rhs) : NULL;
+  return b && !strcmp(a, b);
 }
 
 static void assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs) {
   bool ptrs = type_has_pointers(u, type_of(lhs));
-  hole dst = lower_addr(u, lhs);
-  if (ptrs && struct_copy(u, dst, c, lhs, rhs)) {
+  if (ptrs && is_self_assign(u, lhs, rhs)) {
+    lower_expr(u, hole_discard(), rhs);
+    lower_expr(u, k, lhs);
+    return;
+  }
+  if (ptrs && type_is_record(type_of(lhs)) && !type_is_union(type_of(lhs)) &&
+      struct_copy(u, field_of(u, strip_implicit(u, lhs)), c, rhs)) {
     if (k.dst)
       lower_expr(u, k, lhs);
     return;
   }
+  hole dst = lower_addr(u, lhs);
   if (ptrs) {
     CXCursor s = strip_implicit(u, lhs);
     if (s.kind == CXCursor_DeclRefExpr)
@@ -346,7 +464,9 @@ static void unary(unit *u, hole k, CXCursor c) {
     CXCursor s = strip_implicit(u, e);
     hole a = hole_addr(u, k, c, "address-of");
     if (s.kind == CXCursor_CompoundLiteralExpr) {
-      flow(u, a, literal(u, s, c));
+      location *l = literal(u, s, c);
+      l->addrtaken = true; // &(T){...} is reported even when *& cancels
+      flow(u, a, l);
       return;
     }
     lower_expr(u, a, e);
@@ -453,7 +573,9 @@ static void unexposed(unit *u, hole k, CXCursor c) {
         lower_expr(u, k, x[0]); // an array parameter is a pointer
       return;
     }
-    if (type_is_va_list(from) && !type_is_va_list(to)) {
+    if (!clang_equalTypes(clang_getCanonicalType(from),
+                          clang_getCanonicalType(to)) &&
+        type_is_va_list(from) && !type_is_va_list(to)) {
       lower_expr(u, hole_deref(u, k, c, "va_arg"), x[0]);
       return;
     }
@@ -467,8 +589,9 @@ static void unexposed(unit *u, hole k, CXCursor c) {
     if (!clang_isExpression(x[i].kind))
       continue;
     if (atomic)
-      lower_expr(u, hole_note(u, hole_of(heap_sink(u, ESC_HEAP, NULL)), c,
-                              "atomic operation"),
+      lower_expr(u,
+                 hole_note(u, hole_of(heap_sink(u, ESC_HEAP, NULL)), c,
+                           "atomic operation"),
                  x[i]);
     else
       lower_expr(u, k, x[i]);
@@ -524,8 +647,7 @@ static void block(unit *u, hole k, CXCursor c) {
 void lower_expr(unit *u, hole k, CXCursor c) {
   // An expression without a type (a designated initializer) keeps its hole.
   if (k.dst && k.derefs >= 0 && type_of(c).kind != CXType_Invalid &&
-      type_of(c).kind != CXType_Void &&
-      !type_has_pointers(u, type_of(c)) &&
+      type_of(c).kind != CXType_Void && !type_has_pointers(u, type_of(c)) &&
       !(type_is_array(type_of(c)) && !is_array_expr(u, c)))
     k = hole_discard();
   switch (c.kind) {
@@ -613,4 +735,82 @@ void lower_expr(unit *u, hole k, CXCursor c) {
     else if (clang_isStatement(x[i].kind))
       lower_stmt(u, x[i]);
   }
+}
+
+typedef struct {
+  CXCursor items[256];
+  int len;
+} field_list;
+
+static enum CXVisitorResult list_field(CXCursor field, CXClientData data) {
+  field_list *l = data;
+  if (l->len == 256)
+    return CXVisit_Break;
+  l->items[l->len++] = field;
+  return CXVisit_Continue;
+}
+
+// init_fields lowers the initializer list of a struct local member by
+// member: positional elements take the next field, designated ones
+// (.f = v, an unexposed DesignatedInitExpr) the field they name. Anything
+// else (array designators, nested designators, fields libclang does not
+// list) flows into the whole variable, which every field read includes.
+static void init_fields(unit *u, location *l, CXCursor list, CXCursor where) {
+  field_list fields = {.len = 0};
+  clang_Type_visitFields(clang_getCanonicalType(type_of(list)), list_field,
+                         &fields);
+  int n, next = 0;
+  CXCursor *x = kids(u, list, &n);
+  for (int i = 0; i < n; i++) {
+    CXCursor val = x[i], field = clang_getNullCursor();
+    int m;
+    CXCursor *d = kids(u, x[i], &m);
+    bool designated = x[i].kind == CXCursor_UnexposedExpr && m >= 2 &&
+                      d[0].kind == CXCursor_MemberRef;
+    if (designated) {
+      val = d[m - 1];
+      if (m == 2)
+        field = clang_getCursorReferenced(d[0]);
+    } else if (!clang_isExpression(x[i].kind)) {
+      continue;
+    } else if (next < fields.len) {
+      field = fields.items[next];
+    }
+    int at = -1;
+    for (int j = 0; j < fields.len && !clang_Cursor_isNull(field); j++)
+      if (clang_equalCursors(fields.items[j], field))
+        at = j;
+    hole k = hole_note(u, hole_of(l), where, "assign");
+    if (at < 0) {
+      lower_expr(u, k, val);
+      continue;
+    }
+    next = at + 1;
+    location *f = member_location(u, l, field);
+    CXCursor sv = strip_implicit(u, val);
+    CXType ft = clang_getCursorType(field);
+    if (sv.kind == CXCursor_InitListExpr && type_is_record(ft) &&
+        !type_is_union(ft))
+      init_fields(u, f, sv, where);
+    else {
+      k.dst = f;
+      lower_expr(u, k, val);
+    }
+  }
+}
+
+// lower_var_init lowers the initializer of local l declared by decl.
+void lower_var_init(unit *u, location *l, CXCursor decl, CXCursor init) {
+  CXType t = clang_getCursorType(decl);
+  CXCursor s = strip_implicit(u, init);
+  if (type_is_record(t) && !type_is_union(t)) {
+    if (s.kind == CXCursor_InitListExpr) {
+      init_fields(u, l, s, decl);
+      return;
+    }
+    if (struct_copy(u, l, decl, init))
+      return;
+  }
+  note_fn_target(u, l, init);
+  lower_expr(u, hole_note(u, hole_of(l), decl, "assign"), init);
 }

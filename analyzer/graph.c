@@ -47,11 +47,19 @@ location *heap_sink(unit *u, escape_kind kind, const char *name) {
   return heap_sink_via(u, kind, name, NULL);
 }
 
+static unsigned hash_str(unsigned h, const char *s) {
+  for (; s && *s; s++)
+    h = h * 31 + (unsigned char)*s;
+  return h * 17 + (s != NULL);
+}
+
 location *heap_sink_via(unit *u, escape_kind kind, const char *name,
                         const char *via) {
+  unsigned h = hash_str(hash_str(kind, name), via);
   for (int i = 0; i < u->sinks->len; i++) {
     location *l = u->sinks->items[i];
-    if (l->sink == kind && same(name, l->sink_name) && same(via, l->via))
+    if (l->sink_hash == h && l->sink == kind && same(name, l->sink_name) &&
+        same(via, l->via))
       return l;
   }
   location *l = new_location(u, NULL, LOC_HEAP, "{heap}");
@@ -60,6 +68,7 @@ location *heap_sink_via(unit *u, escape_kind kind, const char *name,
   l->why = kind;
   l->sink_name = name ? arena_strdup(&u->arena, name) : NULL;
   l->via = via;
+  l->sink_hash = h;
   vec_push(u->sinks, l);
   return l;
 }

@@ -318,8 +318,16 @@ static location *fresh(unit *u, callsite *cs) {
   location *a = new_location(u, cs->caller, LOC_ALLOC, "{storage for call}");
   a->alloc = ALLOC_MALLOC;
   // Heap memory: no block ends its life, but an allocation made in a loop
-  // and kept past the iteration cannot be one stack slot, as in Go.
-  a->scope = cs->scope;
+  // and kept past the iteration cannot be one stack slot: its lifetime is
+  // the innermost loop around it, as Go's loop depth says.
+  a->scope = cs->caller->top;
+  for (scope *s = cs->scope; s; s = s->parent)
+    if (s->loop) {
+      a->scope = s;
+      break;
+    }
+  if (a->scope == cs->caller->top && cs->goto_loop)
+    a->scope = cs->goto_loop;
   if (strstr(cs->callee_name, "alloca")) {
     a->alloc = ALLOC_ALLOCA; // automatic storage of the whole function
     a->scope = cs->caller->top;
@@ -327,6 +335,26 @@ static location *fresh(unit *u, callsite *cs) {
   a->decl = a->where = cs->call;
   a->has_pointers = true;
   return a;
+}
+
+static bool pointee_has_pointers(unit *u, callsite *cs, int i) {
+  if (i < 0 || i >= cs->nargs)
+    return false;
+  CXCursor a = clang_Cursor_getArgument(cs->call, i);
+  while (a.kind == CXCursor_UnexposedExpr || a.kind == CXCursor_ParenExpr) {
+    int n;
+    CXCursor *k = cursor_children(&u->arena, a, &n);
+    if (n != 1)
+      break;
+    a = k[0];
+  }
+  CXType t = clang_getCanonicalType(clang_getCursorType(a));
+  CXType p = t.kind == CXType_Pointer ? clang_getPointeeType(t)
+             : type_is_array(t)       ? clang_getArrayElementType(t)
+                                      : t;
+  if (clang_getCanonicalType(p).kind == CXType_Void)
+    return true;
+  return type_has_pointers(u, p);
 }
 
 void apply_libc_model(unit *u, callsite *cs, const libc_model *m) {
@@ -347,10 +375,9 @@ void apply_libc_model(unit *u, callsite *cs, const libc_model *m) {
     case 'h':
     case 't':
       if (arg(cs, a))
-        add_edge(u,
-                 heap_sink(u, op == 'h' ? ESC_HEAP : ESC_THREAD,
-                           cs->callee_name),
-                 arg(cs, a), 0, n);
+        add_edge(
+            u, heap_sink(u, op == 'h' ? ESC_HEAP : ESC_THREAD, cs->callee_name),
+            arg(cs, a), 0, n);
       break;
     case 'r':
     case 'R':
@@ -359,6 +386,11 @@ void apply_libc_model(unit *u, callsite *cs, const libc_model *m) {
         add_edge(u, cs->result, arg(cs, a), op == 'r' ? 0 : 1, n);
       break;
     case 'c':
+      // What an int * points to holds no pointers, whatever memcpy's
+      // void * parameter says: look at the argument before its conversion.
+      if (!pointee_has_pointers(u, cs, a))
+        break;
+      // fallthrough
     case 's':
       if (arg(cs, a) && arg(cs, b))
         add_store(u, cs, arg(cs, b), arg(cs, a), op == 'c' ? 1 : 0, n);

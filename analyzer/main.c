@@ -75,8 +75,7 @@ static void add_dir(const char *dir, vec *files) {
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
       add_dir(path, files);
       free(path);
-    } else if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-               is_c_file(path)) {
+    } else if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && is_c_file(path)) {
       vec_push(files, path);
     } else {
       free(path);

@@ -43,8 +43,7 @@ bool cursor_position(unit *u, CXCursor c, unsigned *line, unsigned *col) {
 static const char *position(unit *u, CXCursor c) {
   CXFile f;
   unsigned line, col;
-  clang_getExpansionLocation(clang_getCursorLocation(c), &f, &line, &col,
-                             NULL);
+  clang_getExpansionLocation(clang_getCursorLocation(c), &f, &line, &col, NULL);
   char buf[64];
   snprintf(buf, sizeof buf, ":%u:%u", line, col);
   if (!f || clang_File_isEqual(f, u->main_file)) {
@@ -204,6 +203,7 @@ void explain_leak(unit *u, location *root, location *l, int derefs) {
 // ultimate follows escaped locals back to the root that made them escape.
 static location *ultimate(location *root) {
   for (int i = 0; i < 100 && root->kind != LOC_HEAP && root->escapes &&
+                  !(root->kind == LOC_ALLOC && root->alloc == ALLOC_MALLOC) &&
                   root->esc_root && root->esc_root != root;
        i++)
     root = root->esc_root;
@@ -213,8 +213,8 @@ static location *ultimate(location *root) {
 static void warn(unit *u, location *l) {
   location *r = ultimate(l->esc_root ? l->esc_root : l);
   char how[256];
-  const char *rn = r->kind == LOC_CONTENT && r->param ? r->param->name
-                                                      : location_label(r);
+  const char *rn =
+      r->kind == LOC_CONTENT && r->param ? r->param->name : location_label(r);
   switch (l->why) {
   case ESC_RETURN:
     snprintf(how, sizeof how, "returned to caller");
@@ -253,10 +253,9 @@ static void warn(unit *u, location *l) {
   char subject[512];
   if (l->kind == LOC_ALLOC)
     snprintf(subject, sizeof subject, "%s",
-             l->alloc == ALLOC_ALLOCA ? "alloca'd memory"
-             : l->alloc == ALLOC_BLOCK
-                 ? "block literal"
-                 : "compound literal");
+             l->alloc == ALLOC_ALLOCA  ? "alloca'd memory"
+             : l->alloc == ALLOC_BLOCK ? "block literal"
+                                       : "compound literal");
   else
     snprintf(subject, sizeof subject, "%s '%s'", what, l->name);
   CXCursor at = l->esc_note ? l->esc_note->where : l->where;
@@ -285,7 +284,8 @@ static void verdict_explained(unit *u, location *l, const char *fmt,
 
 static void report_param(unit *u, func *fn, int i) {
   location *p = fn->params[i];
-  if (!p || !p->has_pointers || !strcmp(p->name, "?"))
+  // As Go's paramTag: a parameter moved to heap gets no leak line.
+  if (!p || !p->has_pointers || !strcmp(p->name, "?") || p->escapes)
     return;
   leaks *s = &fn->summary[i];
   if (leaks_empty(s)) {
@@ -297,8 +297,8 @@ static void report_param(unit *u, func *fn, int i) {
   else if (s->heap > 0)
     report_add(u, p->where, "leaking param content: %s", p->name);
   if (s->result >= 0)
-    report_add(u, p->where, "leaking param: %s to result ~r0 level=%d",
-               p->name, s->result);
+    report_add(u, p->where, "leaking param: %s to result ~r0 level=%d", p->name,
+               s->result);
   for (int j = 0; j < fn->nparams && j < MAX_LEAK_PARAMS; j++)
     if (s->content[j] >= 0 && fn->params[j])
       report_add(u, p->where, "leaking param: %s to content of %s level=%d",

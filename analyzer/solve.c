@@ -67,6 +67,8 @@ static escape_kind kind_of(location *root) {
   case LOC_HEAP:
     return root->sink;
   default:
+    if (root->kind == LOC_ALLOC && root->alloc == ALLOC_MALLOC)
+      return ESC_HEAP; // stored in heap memory, however that memory escaped
     return root->escapes ? root->why : ESC_SCOPE;
   }
 }
@@ -154,6 +156,11 @@ static void walk_one(unit *u, location *root, vec *roots) {
         continue;
       }
     }
+    // The caller's memory reached by address: what the callee stores there
+    // is already summarized as "to content of" that parameter, and the
+    // caller applies it; walking on would claim those values flow here.
+    if (address_of && l->kind == LOC_CONTENT && l != root)
+      continue;
     for (int i = 0; i < l->nedges; i++) {
       edge *e = &l->edges[i];
       location *s = e->src;
@@ -302,8 +309,7 @@ static void add_roots(func *fn, vec *roots) {
   int deepest = -1;
   for (int i = 0; i < fn->locations.len; i++) {
     location *l = fn->locations.items[i];
-    if (l->addrtaken && l->scope && reportable(l) &&
-        l->scope->depth > deepest)
+    if (l->addrtaken && l->scope && reportable(l) && l->scope->depth > deepest)
       deepest = l->scope->depth;
   }
   for (int i = 0; i < fn->locations.len; i++) {
@@ -426,8 +432,7 @@ void solve_batch(unit *u, vec *fns) {
       solve_round(u, fns);
       for (int f = 0; f < fns->len; f++) {
         func *fn = fns->items[f];
-        fn->summary =
-            arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(leaks));
+        fn->summary = arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(leaks));
         for (int i = 0; i <= fn->nparams; i++)
           leaks_init(&fn->summary[i]);
         summarize(u, fn);

@@ -56,12 +56,12 @@ static void declare_var(unit *u, CXCursor d) {
   l->decl = l->where = d;
   l->has_pointers = type_has_pointers(u, t);
   l->is_array = type_is_array(t);
+  l->aggregate = type_is_record(t) || l->is_array;
   cursor_map_put(&u->locals, d, l);
   if (clang_Cursor_isNull(init))
     return;
   if (l->has_pointers) {
-    note_fn_target(u, l, init);
-    lower_expr(u, hole_note(u, hole_of(l), d, "assign"), init);
+    lower_var_init(u, l, d, init);
   } else {
     lower_expr(u, hole_discard(), init);
   }
@@ -71,6 +71,42 @@ static void scoped(unit *u, CXCursor c) {
   push_scope(u);
   lower_stmt(u, c);
   pop_scope(u);
+}
+
+// loop_body lowers a loop's body: a block that runs many times, which is
+// what an allocation's lifetime follows (libc.c).
+static void loop_body(unit *u, CXCursor c) {
+  push_scope(u)->loop = true;
+  lower_stmt(u, c);
+  pop_scope(u);
+}
+
+// A label remembers the calls lowered before it; a goto back to it makes
+// every call lowered since then part of a loop, as Go's escape analysis
+// treats a label targeted by a backward goto.
+typedef struct {
+  callsite *before;
+  scope *scope;
+} label_mark;
+
+static void label(unit *u, CXCursor c) {
+  label_mark *m = arena_alloc(&u->arena, sizeof(label_mark));
+  m->before = u->fn->calls;
+  m->scope = u->scope;
+  cursor_map_put(&u->labels, c, m);
+}
+
+static void backward_goto(unit *u, CXCursor c) {
+  label_mark *m = cursor_map_get(&u->labels, clang_getCursorReferenced(c));
+  if (!m)
+    return; // a forward goto
+  scope *loop = arena_alloc(&u->arena, sizeof(scope));
+  loop->parent = m->scope;
+  loop->depth = m->scope ? m->scope->depth + 1 : 0;
+  loop->loop = true;
+  for (callsite *cs = u->fn->calls; cs && cs != m->before; cs = cs->next)
+    if (!cs->goto_loop)
+      cs->goto_loop = loop;
 }
 
 static void ret(unit *u, CXCursor c, CXCursor *x, int n) {
@@ -94,7 +130,7 @@ static void asm_operands(unit *u, CXCursor c, CXCursor *x, int n) {
 
 void lower_stmt(unit *u, CXCursor c) {
   int n;
-  CXCursor *x = cursor_children(&u->scratch, c, &n);
+  CXCursor *x = unit_children(u, c, &n);
   switch (c.kind) {
   case CXCursor_CompoundStmt:
     push_scope(u);
@@ -116,6 +152,8 @@ void lower_stmt(unit *u, CXCursor c) {
     for (int i = 0; i < n; i++) {
       if (i == 0 && clang_isExpression(x[i].kind))
         lower_expr(u, hole_discard(), x[i]);
+      else if (c.kind == CXCursor_WhileStmt)
+        loop_body(u, x[i]);
       else
         scoped(u, x[i]);
     }
@@ -127,7 +165,7 @@ void lower_stmt(unit *u, CXCursor c) {
       if (i == n - 1 && clang_isExpression(x[i].kind))
         lower_expr(u, hole_discard(), x[i]);
       else
-        scoped(u, x[i]);
+        loop_body(u, x[i]);
     }
     pop_scope(u);
     return;
@@ -137,7 +175,7 @@ void lower_stmt(unit *u, CXCursor c) {
     push_scope(u);
     for (int i = 0; i < n; i++) {
       if (i == n - 1)
-        scoped(u, x[i]);
+        loop_body(u, x[i]);
       else if (clang_isExpression(x[i].kind))
         lower_expr(u, hole_discard(), x[i]);
       else
@@ -148,6 +186,8 @@ void lower_stmt(unit *u, CXCursor c) {
   case CXCursor_CaseStmt:
   case CXCursor_DefaultStmt:
   case CXCursor_LabelStmt:
+    if (c.kind == CXCursor_LabelStmt)
+      label(u, c);
     if (n > 0 && clang_isStatement(x[n - 1].kind))
       lower_stmt(u, x[n - 1]);
     else if (n > 0 && clang_isExpression(x[n - 1].kind) &&
@@ -160,6 +200,8 @@ void lower_stmt(unit *u, CXCursor c) {
     ret(u, c, x, n);
     return;
   case CXCursor_GotoStmt:
+    backward_goto(u, c);
+    return;
   case CXCursor_BreakStmt:
   case CXCursor_ContinueStmt:
   case CXCursor_NullStmt:
@@ -225,12 +267,13 @@ void lower_function(unit *u, func *fn) {
     CXType t = clang_getCursorType(p);
     bool ptrs = type_has_pointers(u, t) || type_is_array(t);
     fn->params[i] = new_param(u, fn, p, i, spelling(u, p), ptrs);
+    fn->params[i]->aggregate = type_is_record(t);
     cursor_map_put(&u->locals, p, fn->params[i]);
   }
   if (fn->variadic)
     fn->varargs = new_param(u, fn, fn->decl, -1, "...", true);
   int n;
-  CXCursor *x = cursor_children(&u->scratch, fn->decl, &n);
+  CXCursor *x = unit_children(u, fn->decl, &n);
   for (int i = 0; i < n; i++) {
     if (x[i].kind != CXCursor_CompoundStmt)
       continue;
@@ -241,8 +284,10 @@ void lower_function(unit *u, func *fn) {
       arena_mark mark = arena_top(&u->scratch);
       lower_stmt(u, s[j]);
       arena_release(&u->scratch, mark);
+      unit_children_reset(u);
     }
   }
+  finish_fields(u, fn);
   pop_scope(u);
   u->fn = NULL;
 }

@@ -87,8 +87,7 @@ CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
   *status = 0;
   if (err != CXError_Success || !tu) {
     fprintf(stderr, "escape-check: error: cannot parse '%s' (libclang %s)\n",
-            path,
-            err == CXError_Crashed ? "crashed" : "failed");
+            path, err == CXError_Crashed ? "crashed" : "failed");
     *status = 1;
     return NULL;
   }

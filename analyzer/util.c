@@ -29,8 +29,8 @@ void *arena_alloc(arena *a, size_t size) {
   if (!a->chunk || a->used + size > a->cap) {
     size_t cap = size + 16 > CHUNK ? size + 16 : CHUNK;
     char *c = xrealloc(NULL, cap);
-    *(char **)c = a->chunk;         // header: the previous chunk,
-    *(size_t *)(c + 8) = cap;       // and this chunk's size
+    *(char **)c = a->chunk;   // header: the previous chunk,
+    *(size_t *)(c + 8) = cap; // and this chunk's size
     a->chunk = c;
     a->used = 16;
     a->cap = cap;
@@ -234,3 +234,20 @@ const char *cursor_text(unit *u, CXCursor c, size_t max) {
     strcpy(out + max - 3, "...");
   return out;
 }
+
+CXCursor *unit_children(unit *u, CXCursor c, int *n) {
+  // A statement's cursor is {parent, Stmt*, TU}, a declaration's
+  // {Decl*, flag, TU}: both words make the key.
+  uintptr_t k = (uintptr_t)c.data[0] ^ (uintptr_t)c.data[1];
+  struct children_memo *m = &u->memo[((k >> 4) ^ (k >> 13) ^ c.kind) & 511];
+  if (m->kids && m->key0 == c.data[0] && m->key1 == c.data[1] &&
+      m->kind == (int)c.kind) {
+    *n = m->n;
+    return m->kids;
+  }
+  CXCursor *kids = cursor_children(&u->scratch, c, n);
+  *m = (struct children_memo){c.data[0], c.data[1], c.kind, *n, kids};
+  return kids;
+}
+
+void unit_children_reset(unit *u) { memset(u->memo, 0, sizeof(u->memo)); }

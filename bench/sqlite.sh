@@ -12,7 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
 command -v /usr/bin/time >/dev/null || {
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq time >/dev/null; else
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq time >/dev/null
+  else
     echo "sqlite.sh: needs /usr/bin/time: sudo apt-get install -y time" >&2
     exit 1
   fi
@@ -20,13 +22,18 @@ command -v /usr/bin/time >/dev/null || {
 scripts/fetch-sqlite.sh >/dev/null
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DESCAPE_TESTS=OFF >/dev/null
 cmake --build build-bench -j2 >/dev/null
-cc -O2 -o build-bench/parse_walk bench/parse_walk.c -I/usr/lib/llvm-19/include \
-  -L/usr/lib/llvm-19/lib -lclang-19 -Wl,-rpath,/usr/lib/llvm-19/lib
+# The anchor gets the flags CMake's Release build gives the analyzer.
+cc -std=gnu11 -O3 -DNDEBUG -o build-bench/parse_walk bench/parse_walk.c \
+  -I/usr/lib/llvm-19/include -L/usr/lib/llvm-19/lib -lclang-19 \
+  -Wl,-rpath,/usr/lib/llvm-19/lib
 src=third_party/sqlite/sqlite3.c
 
 measure() { # measure NAME COMMAND... -> appends "seconds kb" lines to $tmp/NAME
-  /usr/bin/time -f '%e %M' -o "$tmp/t" "${@:2}" >/dev/null 2>&1 || true
-  cat "$tmp/t" >>"$tmp/$1"
+  local status=0
+  /usr/bin/time -f '%e %M' -o "$tmp/t" "${@:2}" >/dev/null 2>&1 || status=$?
+  # time(1) puts "Command exited with non-zero status N" before the figures.
+  [ "$status" = 0 ] || echo "sqlite.sh: warning: '${*:2}' exited with status $status" >&2
+  tail -n1 "$tmp/t" >>"$tmp/$1"
 }
 summary() { # summary NAME -> "median min max peakKB"
   sort -n "$tmp/$1" | awk '{t[NR]=$1; if ($2>m) m=$2} END {

@@ -126,14 +126,14 @@ void heap_two_levels(int ***o) {
 int **heap_malloc_returned(void) {
   int x = 0;
   int **pp = malloc(sizeof *pp);
-  *pp = &x; // ERROR "warning: address of local variable 'x' escapes: returned to caller \[-Wescape-return\]$"
+  *pp = &x; // ERROR "^warning: address of local variable 'x' escapes: stored in heap memory \[-Wescape-heap\]$"
   return pp;
 }
 
 void heap_malloc_in_global(void) {
   int x = 0;
   struct holder *h = malloc(sizeof *h);
-  h->p = &x; // ERROR "warning: address of local variable 'x' escapes: stored in global 'gh' \[-Wescape-global\]$"
+  h->p = &x; // ERROR "^warning: address of local variable 'x' escapes: stored in heap memory \[-Wescape-heap\]$"
   gh = h;
 }
 

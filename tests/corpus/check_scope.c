@@ -41,7 +41,7 @@ void heap_published(void) {
   int x;
   struct Holder *h = malloc(sizeof(struct Holder));
   g = (int *)h;
-  h->p = &x; // ERROR "warning: address of local variable 'x' escapes: stored in global 'g' \[-Wescape-global\]$"
+  h->p = &x; // ERROR "warning: address of local variable 'x' escapes: stored in heap memory \[-Wescape-heap\]$"
 }
 
 void param(int **o) {
@@ -238,7 +238,7 @@ void designated_out_of_block(void) {
   struct Holder h = {0, 0};
   {
     int x;
-    struct Holder t = {.p = &x}; // ERROR "warning: address of local variable 'x' escapes: stored in 'h', which outlives it \[-Wescape-scope\]$"
+    struct Holder t = {.p = &x}; // ERROR "warning: address of local variable 'x' escapes: stored in 'h\.p', which outlives it \[-Wescape-scope\]$"
     h = t;
   }
   (void)h;

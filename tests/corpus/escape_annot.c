@@ -170,7 +170,7 @@ void late(int *p);
 void late(int *p NOESCAPE);
 
 void call_late(void) {
-  int x = 0; // ERROR "moved to heap: x$"
+  int x = 0;
   late(&x);
 }
 

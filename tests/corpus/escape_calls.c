@@ -351,7 +351,7 @@ void call_local_fp_cond(int c) {
 
 // strlen is a named function with a known contract.
 size_t call_local_fp_libc(void) {
-  char buf[8] = "abc"; // ERROR "moved to heap: buf$"
+  char buf[8] = "abc";
   size_t (*len)(const char *) = strlen;
   return len(buf);
 }
@@ -380,7 +380,7 @@ void call_local_fp_extern(void) {
 static int (*const getters[])(int *) = {noleak, noleak2};
 
 int call_table(int i) {
-  int x = 0; // ERROR "moved to heap: x$"
+  int x = 0;
   return getters[i](&x);
 }
 

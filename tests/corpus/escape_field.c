@@ -137,7 +137,7 @@ void field9(void) {
 // field10: Go says "BAD: &i should not escape". Whole-struct copies copy
 // member by member: y1.x.p2 never holds &i.
 void field10(void) {
-  int i; // ERROR "moved to heap: i$"
+  int i;
   struct Y y;
   y.x.p1 = &i;
   struct X x = y.x;
@@ -162,7 +162,7 @@ void field11b(void) {
 
 // field12: Go says "BAD: &i should not escape"; x.p2 is zero here.
 void field12(void) {
-  int i; // ERROR "moved to heap: i$"
+  int i;
   struct X x = {.p1 = &i};
   sink = x.p2;
 }
@@ -377,7 +377,7 @@ void array_of_structs_same(void) {
 }
 
 void array_of_structs_other(void) {
-  int i; // ERROR "moved to heap: i$"
+  int i;
   struct X arr[2];
   arr[0].p1 = &i;
   sink = arr[1].p2;
@@ -502,7 +502,7 @@ struct X param_returned(struct X s) { // ERROR "leaking param: s to result ~r0 l
 
 // Struct copies in declarations are copies too: member by member.
 void copy_decl_other(void) {
-  int i; // ERROR "moved to heap: i$"
+  int i;
   struct X s;
   s.p1 = &i;
   struct X t = s;
@@ -518,7 +518,7 @@ void copy_decl_same(void) {
 }
 
 void copy_decl_nested_other(void) {
-  int i; // ERROR "moved to heap: i$"
+  int i;
   struct Z s;
   s.in.p1 = &i;
   struct X t = s.in;
@@ -561,7 +561,7 @@ void designated_array(void) {
 // struct that comes before the member is written in the text still sees the
 // member (here on the loop's next iteration).
 void copy_before_write(void) {
-  int i;  // (re-pinned: see issue 2 note)
+  int i;  // (re-pinned: see issue 2 note) // ERROR "moved to heap: i$"
   struct X s = {0, 0, {0, 0}};
   struct X t;
   for (int k = 0; k < 2; k++) {
@@ -572,7 +572,7 @@ void copy_before_write(void) {
 }
 
 void read_whole_before_write(void) {
-  int i;  // (re-pinned: see issue 2 note)
+  int i;  // (re-pinned: see issue 2 note) // ERROR "moved to heap: i$"
   struct X s = {0, 0, {0, 0}};
   for (int k = 0; k < 2; k++) {
     if (k)
@@ -582,7 +582,7 @@ void read_whole_before_write(void) {
 }
 
 void read_parent_before_write(void) {
-  int i;  // (re-pinned: see issue 2 note)
+  int i;  // (re-pinned: see issue 2 note) // ERROR "moved to heap: i$"
   struct Z s;
   s.q = 0;
   for (int k = 0; k < 2; k++) {

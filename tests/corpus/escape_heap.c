@@ -408,7 +408,7 @@ void heap_copy_between_locals(void) {
 // bodies, where one site makes many live objects, matter.
 int malloc_in_if_condition(void) {
   int *p;
-  if ((p = malloc(sizeof(int))) == NULL) // ERROR "malloc\(sizeof\(int\)\) escapes to heap$"
+  if ((p = malloc(sizeof(int))) == NULL) // ERROR "malloc\(sizeof\(int\)\) does not escape$"
     return -1;
   *p = 1;
   free(p);
@@ -418,7 +418,7 @@ int malloc_in_if_condition(void) {
 void malloc_in_if_body(void) {
   char *buf = NULL;
   if (gint)
-    buf = malloc(16); // ERROR "malloc\(16\) escapes to heap$"
+    buf = malloc(16); // ERROR "malloc\(16\) does not escape$"
   free(buf);
 }
 
@@ -426,7 +426,7 @@ void malloc_in_switch_case(void) {
   char *buf = NULL;
   switch (gint) {
   case 1: {
-    buf = malloc(16); // ERROR "malloc\(16\) escapes to heap$"
+    buf = malloc(16); // ERROR "malloc\(16\) does not escape$"
     break;
   }
   }
@@ -439,7 +439,7 @@ int goto_malloc_list(void) {
   struct N *head = 0;
   int i = 0;
 again:;
-  struct N *n = malloc(sizeof(struct N)); // ERROR "malloc\(sizeof\(struct N\)\) does not escape$"
+  struct N *n = malloc(sizeof(struct N)); // ERROR "malloc\(sizeof\(struct N\)\) escapes to heap$"
   n->v = i;
   n->next = head;
   head = n;

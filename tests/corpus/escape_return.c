@@ -457,14 +457,14 @@ int ret_static_pointer(void) {
 
 // Designated initializers fill the named field only.
 int *ret_designated(void) {
-  int x = 0; // ERROR "moved to heap: x$"
+  int x = 0;
   int y = 0; // ERROR "moved to heap: y$"
   struct pair s = {.b = &y, .a = &x};
   return s.b;
 }
 
 int *ret_positional(void) {
-  int x = 0; // ERROR "moved to heap: x$"
+  int x = 0;
   int y = 0; // ERROR "moved to heap: y$"
   struct pair s = {&x, &y};
   return s.b;

@@ -418,7 +418,7 @@ void goto_f2(void) {
   loop:
     goto loop;
   } else {
-    p = malloc(sizeof(int)); // ERROR "malloc\(sizeof\(int\)\) escapes to heap$"
+    p = malloc(sizeof(int)); // ERROR "malloc\(sizeof\(int\)\) does not escape$"
   }
   free(p);
 }
