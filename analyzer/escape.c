@@ -133,17 +133,26 @@ static void free_location(location *l) {
   vec_free(&l->fn_bodyless);
 }
 
+// free_graph frees the edges and lists of f's graph; the locations
+// themselves live in the unit's arena, and the summary stays.
+void free_graph(func *f) {
+  if (f->freed)
+    return;
+  f->freed = true;
+  for (int j = 0; j < f->locations.len; j++)
+    free_location(f->locations.items[j]);
+  for (int j = 0; j < f->sinks.len; j++)
+    free_location(f->sinks.items[j]);
+  vec_free(&f->locations);
+  vec_free(&f->stores);
+  vec_free(&f->sinks);
+  vec_free(&f->copies);
+}
+
 static void free_unit(unit *u) {
   for (int i = 0; i < u->all_funcs.len; i++) {
     func *f = u->all_funcs.items[i];
-    for (int j = 0; j < f->locations.len; j++)
-      free_location(f->locations.items[j]);
-    for (int j = 0; j < f->sinks.len; j++)
-      free_location(f->sinks.items[j]);
-    vec_free(&f->locations);
-    vec_free(&f->stores);
-    vec_free(&f->sinks);
-    vec_free(&f->copies);
+    free_graph(f);
     vec_free(&f->callees);
   }
   vec_free(&u->all_funcs);

@@ -340,6 +340,7 @@ void leaks_from_annotations(unit *u, CXCursor param, leaks *l, bool *found);
 //
 
 struct func {
+  bool freed;    // its graph's edges were freed once its batch was solved
   CXCursor decl; // the definition
   const char *name;
   bool in_main_file;
@@ -377,8 +378,10 @@ struct unit {
   struct children_memo {
     const void *key0, *key1;
     int kind, n;
+    unsigned gen;
     CXCursor *kids;
   } memo[512];
+  unsigned memo_gen; // entries of other generations are stale
   cursor_map funcs;  // canonical function decl -> func*
   cursor_map locals; // variable decl -> location*
   cursor_map labels; // label statement -> the first callsite after it
@@ -404,6 +407,7 @@ struct unit {
 };
 
 void analyze_unit(unit *u);
+void free_graph(func *f);
 void compute_sccs(unit *u, void (*batch)(unit *, vec *));
 void solve_batch(unit *u, vec *fns);
 

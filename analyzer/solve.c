@@ -454,4 +454,8 @@ void solve_batch(unit *u, vec *fns) {
     s->edges = NULL;
     s->nedges = s->edges_cap = 0;
   }
+  u->batch_sinks.len = 0;
+  // Callers need only the summaries now: the graphs go.
+  for (int f = 0; f < fns->len; f++)
+    free_graph(fns->items[f]);
 }

@@ -240,14 +240,15 @@ CXCursor *unit_children(unit *u, CXCursor c, int *n) {
   // {Decl*, flag, TU}: both words make the key.
   uintptr_t k = (uintptr_t)c.data[0] ^ (uintptr_t)c.data[1];
   struct children_memo *m = &u->memo[((k >> 4) ^ (k >> 13) ^ c.kind) & 511];
-  if (m->kids && m->key0 == c.data[0] && m->key1 == c.data[1] &&
-      m->kind == (int)c.kind) {
+  if (m->gen == u->memo_gen && m->kids && m->key0 == c.data[0] &&
+      m->key1 == c.data[1] && m->kind == (int)c.kind) {
     *n = m->n;
     return m->kids;
   }
   CXCursor *kids = cursor_children(&u->scratch, c, n);
-  *m = (struct children_memo){c.data[0], c.data[1], c.kind, *n, kids};
+  *m = (struct children_memo){c.data[0], c.data[1],   c.kind,
+                              *n,        u->memo_gen, kids};
   return kids;
 }
 
-void unit_children_reset(unit *u) { memset(u->memo, 0, sizeof(u->memo)); }
+void unit_children_reset(unit *u) { u->memo_gen++; }
