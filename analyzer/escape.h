@@ -201,6 +201,7 @@ struct location {
   unsigned pts_levels;    // pts walks: derefs levels visited (bitmask)
   unsigned sink_hash;     // LOC_HEAP: hash of (sink, sink_name, via)
   int pts_round;          // last resolve_stores round that read it
+  unsigned last_ref;      // file offset of the last mention of the variable
 
   // Results of the solver.
   bool escapes;       // address outlives it: moved to heap
@@ -253,14 +254,16 @@ location *field_location(unit *u, location *parent, CXCursor field,
 struct scope {
   scope *parent;
   int depth;
-  bool loop; // a loop body, or the code between a label and a backward goto
+  bool loop;    // a loop body, or the code between a label and a backward goto
+  unsigned end; // file offset where the block ends
 };
 
 void lower_function(unit *u, func *fn);
 void lower_stmt(unit *u, CXCursor c);
 void lower_expr(unit *u, hole k, CXCursor c);
 hole lower_addr(unit *u, CXCursor c); // the hole for storing into lvalue c
-scope *push_scope(unit *u);
+scope *push_scope(unit *u, CXCursor block);
+unsigned end_offset(CXCursor c);
 void pop_scope(unit *u);
 location *local_of(unit *u, CXCursor decl); // NULL for globals, functions
 CXCursor strip_implicit(unit *u, CXCursor c);
@@ -340,8 +343,10 @@ void leaks_from_annotations(unit *u, CXCursor param, leaks *l, bool *found);
 //
 
 struct func {
-  bool freed;    // its graph's edges were freed once its batch was solved
-  CXCursor decl; // the definition
+  bool freed;        // its graph's edges were freed once its batch was solved
+  bool back_goto;    // has a goto to an earlier label: a loop without a body
+  bool refs_scanned; // last_ref of its locals is known (solve.c)
+  CXCursor decl;     // the definition
   const char *name;
   bool in_main_file;
   bool variadic;

@@ -564,19 +564,25 @@ static void decl_ref(unit *u, hole k, CXCursor c) {
 static void unexposed(unit *u, hole k, CXCursor c) {
   int n;
   CXCursor *x = kids(u, c, &n);
-  if (n == 1 && clang_isExpression(x[0].kind)) {
+  // va_arg(ap, T) has its type as a second child: count expressions only.
+  int exprs = 0, first = 0;
+  for (int i = n - 1; i >= 0; i--)
+    if (clang_isExpression(x[i].kind))
+      exprs++, first = i;
+  if (exprs == 1) {
+    x += first;
     CXType from = type_of(x[0]), to = type_of(c);
+    bool same = clang_equalTypes(clang_getCanonicalType(from),
+                                 clang_getCanonicalType(to));
+    if (!same && type_is_va_list(from) && !type_is_va_list(to)) {
+      lower_expr(u, hole_deref(u, k, c, "va_arg"), x[0]);
+      return;
+    }
     if (type_is_array(from) && !type_is_array(to)) {
       if (is_array_expr(u, x[0]))
         lower_expr(u, hole_addr(u, k, c, "address-of"), x[0]);
       else
         lower_expr(u, k, x[0]); // an array parameter is a pointer
-      return;
-    }
-    if (!clang_equalTypes(clang_getCanonicalType(from),
-                          clang_getCanonicalType(to)) &&
-        type_is_va_list(from) && !type_is_va_list(to)) {
-      lower_expr(u, hole_deref(u, k, c, "va_arg"), x[0]);
       return;
     }
     lower_expr(u, k, x[0]);
@@ -608,7 +614,7 @@ static void stmt_expr(unit *u, hole k, CXCursor c) {
   }
   int m;
   CXCursor *s = kids(u, x[0], &m);
-  push_scope(u);
+  push_scope(u, c);
   for (int i = 0; i < m; i++) {
     if (i == m - 1 && clang_isExpression(s[i].kind))
       lower_expr(u, k, s[i]);

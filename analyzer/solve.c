@@ -25,6 +25,43 @@
 
 #include <stdlib.h>
 
+static enum CXChildVisitResult note_ref(CXCursor c, CXCursor parent,
+                                        CXClientData data) {
+  unit *u = data;
+  if (c.kind == CXCursor_DeclRefExpr) {
+    location *l = local_of(u, clang_getCursorReferenced(c));
+    unsigned off = end_offset(c);
+    if (l && off > l->last_ref)
+      l->last_ref = off;
+  }
+  return CXChildVisit_Recurse;
+}
+
+// dead_after reports whether variable root is never used once l's block
+// has ended, so that holding l's address there is harmless:
+//
+//     int *p = q;
+//     if (c) { int x; p = &x; use(*p); }   // p is not used after the if
+//
+// It needs structured control flow between the two blocks (no loop body,
+// no backward goto: a later iteration would read p first), and no alias of
+// root (its address never taken). The last mention of each local is found
+// by one extra walk of the function, done only when a case comes up.
+static bool dead_after(unit *u, location *root, location *l) {
+  func *fn = root->fn;
+  location *r = root_of(root);
+  if (fn->back_goto || r->addrtaken)
+    return false;
+  for (scope *s = l->scope; s && s != root->scope; s = s->parent)
+    if (s->loop)
+      return false;
+  if (!fn->refs_scanned) {
+    fn->refs_scanned = true;
+    clang_visitChildren(fn->decl, note_ref, u);
+  }
+  return r->last_ref < l->scope->end;
+}
+
 // outlives reports whether root outlives l, so that l's address must not
 // reach it. The rules:
 //
@@ -37,7 +74,9 @@
 // A variable outlives the locals of blocks nested inside its own block:
 //     int *p;
 //     for (...) { int x; p = &x; }   // x dies at each iteration's end
-static bool outlives(location *root, location *l) {
+//
+// unless the variable is not used after the block ends (dead_after).
+static bool outlives(unit *u, location *root, location *l) {
   if (root->escapes)
     return true;
   if (root->kind == LOC_RESULT || root->kind == LOC_CONTENT)
@@ -49,7 +88,7 @@ static bool outlives(location *root, location *l) {
     return false;
   for (scope *s = l->scope->parent; s; s = s->parent)
     if (s == root->scope)
-      return true;
+      return !dead_after(u, root, l);
   return false;
 }
 
@@ -148,7 +187,7 @@ static void walk_one(unit *u, location *root, vec *roots) {
     bool address_of = derefs < 0;
     if (address_of)
       derefs = 0; // root = &l; l = x: l's address flows, x's does not
-    if (outlives(root, l)) {
+    if (outlives(u, root, l)) {
       if (l->kind == LOC_PARAM)
         leak_to(u, root, l, derefs);
       if (address_of && reportable(l) && !l->escapes) {
@@ -366,12 +405,16 @@ static bool summarize(unit *u, func *fn) {
 // solve_round resolves stores and walks every root once.
 static void solve_round(unit *u, vec *fns) {
   resolve_stores(u, fns);
+  // The function's own roots go first, the sinks that calls created last:
+  // a local reached from both is reported with its most direct escape
+  // (stored through db, rather than db's pointee passed to a callee).
   vec roots = {0};
+  for (int f = 0; f < fns->len; f++)
+    add_roots(fns->items[f], &roots);
   for (int i = 0; i < u->batch_sinks.len; i++)
     vec_push(&roots, u->batch_sinks.items[i]);
   for (int f = 0; f < fns->len; f++) {
     func *fn = fns->items[f];
-    add_roots(fn, &roots);
     for (int i = 0; i < fn->locations.len; i++) {
       location *l = fn->locations.items[i];
       if (l->escapes)

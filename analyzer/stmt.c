@@ -17,10 +17,19 @@
 
 #include <string.h>
 
-scope *push_scope(unit *u) {
+unsigned end_offset(CXCursor c) {
+  unsigned off = 0;
+  clang_getExpansionLocation(clang_getRangeEnd(clang_getCursorExtent(c)), NULL,
+                             NULL, NULL, &off);
+  return off;
+}
+
+// push_scope opens the block that statement or expression `block` spans.
+scope *push_scope(unit *u, CXCursor block) {
   scope *s = arena_alloc(&u->arena, sizeof(scope));
   s->parent = u->scope;
   s->depth = u->scope ? u->scope->depth + 1 : 0;
+  s->end = end_offset(block);
   u->scope = s;
   return s;
 }
@@ -68,7 +77,7 @@ static void declare_var(unit *u, CXCursor d) {
 }
 
 static void scoped(unit *u, CXCursor c) {
-  push_scope(u);
+  push_scope(u, c);
   lower_stmt(u, c);
   pop_scope(u);
 }
@@ -76,7 +85,7 @@ static void scoped(unit *u, CXCursor c) {
 // loop_body lowers a loop's body: a block that runs many times, which is
 // what an allocation's lifetime follows (libc.c).
 static void loop_body(unit *u, CXCursor c) {
-  push_scope(u)->loop = true;
+  push_scope(u, c)->loop = true;
   lower_stmt(u, c);
   pop_scope(u);
 }
@@ -100,6 +109,7 @@ static void backward_goto(unit *u, CXCursor c) {
   label_mark *m = cursor_map_get(&u->labels, clang_getCursorReferenced(c));
   if (!m)
     return; // a forward goto
+  u->fn->back_goto = true;
   scope *loop = arena_alloc(&u->arena, sizeof(scope));
   loop->parent = m->scope;
   loop->depth = m->scope ? m->scope->depth + 1 : 0;
@@ -133,7 +143,7 @@ void lower_stmt(unit *u, CXCursor c) {
   CXCursor *x = unit_children(u, c, &n);
   switch (c.kind) {
   case CXCursor_CompoundStmt:
-    push_scope(u);
+    push_scope(u, c);
     for (int i = 0; i < n; i++)
       lower_stmt(u, x[i]);
     pop_scope(u);
@@ -148,7 +158,7 @@ void lower_stmt(unit *u, CXCursor c) {
   case CXCursor_SwitchStmt:
     // A selection or iteration statement is a block (C11 6.8.4p3, 6.8.5p5):
     // the condition, then one block per substatement.
-    push_scope(u);
+    push_scope(u, c);
     for (int i = 0; i < n; i++) {
       if (i == 0 && clang_isExpression(x[i].kind))
         lower_expr(u, hole_discard(), x[i]);
@@ -160,7 +170,7 @@ void lower_stmt(unit *u, CXCursor c) {
     pop_scope(u);
     return;
   case CXCursor_DoStmt:
-    push_scope(u);
+    push_scope(u, c);
     for (int i = 0; i < n; i++) {
       if (i == n - 1 && clang_isExpression(x[i].kind))
         lower_expr(u, hole_discard(), x[i]);
@@ -172,7 +182,7 @@ void lower_stmt(unit *u, CXCursor c) {
   case CXCursor_ForStmt:
     // libclang omits the missing parts of for (;;): the body is last, and
     // init, condition and increment all live in the for's own scope.
-    push_scope(u);
+    push_scope(u, c);
     for (int i = 0; i < n; i++) {
       if (i == n - 1)
         loop_body(u, x[i]);
@@ -252,7 +262,7 @@ static location *new_param(unit *u, func *fn, CXCursor p, int index,
 void lower_function(unit *u, func *fn) {
   u->fn = fn;
   u->scope = NULL;
-  fn->top = push_scope(u);
+  fn->top = push_scope(u, fn->decl);
   CXType ft = clang_getCursorType(fn->decl);
   if (type_has_pointers(u, clang_getResultType(ft))) {
     fn->result = new_location(u, fn, LOC_RESULT, "~r0");
