@@ -144,6 +144,14 @@ static void escape(unit *u, location *root, location *l, vec *roots) {
   mark_tree(v, root, why, roots);
 }
 
+// sink_name_of names what root stands for: a global, an unknown callee. An
+// escaped local stands for the sink it escaped to.
+static const char *sink_name_of(location *root) {
+  for (int i = 0; i < 100 && root && root->kind != LOC_HEAP; i++)
+    root = root->escapes && root->esc_root != root ? root->esc_root : NULL;
+  return root && root->kind == LOC_HEAP ? root->sink_name : NULL;
+}
+
 static void leak_to(unit *u, location *root, location *l, int derefs) {
   if (!l->paramesc) {
     l->paramesc = arena_alloc(&u->arena, sizeof(leaks));
@@ -157,8 +165,7 @@ static void leak_to(unit *u, location *root, location *l, int derefs) {
            root->param_index >= 0 && root->param_index < MAX_LEAK_PARAMS)
     leaks_add_content(s, root->param_index, derefs);
   else
-    leaks_add_heap(s, derefs, kind_of(root),
-                   root->kind == LOC_HEAP ? root->sink_name : NULL);
+    leaks_add_heap(s, derefs, kind_of(root), sink_name_of(root));
   bool improved = before.heap != s->heap || before.result != s->result;
   for (int i = 0; i < MAX_LEAK_PARAMS && !improved; i++)
     improved = before.content[i] != s->content[i];

@@ -3,7 +3,8 @@
 # libclang alone parsing the same file and visiting every cursor once
 # (bench/parse_walk.c), measured in the same run.
 #
-#   bench/sqlite.sh [RUNS]      (default 5 runs each, alternating)
+#   bench/sqlite.sh [RUNS]      (default 5 runs each, alternating, after
+#                               one untimed warm-up run of each)
 #
 # Prints, for each: median and min-max wall time, peak RSS; then the ratio
 # of the medians (target: <= 1.3). Also times clang-19 -fsyntax-only when
@@ -42,6 +43,10 @@ summary() { # summary NAME -> "median min max peakKB"
 }
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+# One untimed run of each first: page cache, CPU frequency and the dynamic
+# loader's caches settle, and the first timed run is not an outlier.
+build-bench/parse_walk "$src" >/dev/null 2>&1 || true
+build-bench/bin/escape-check -m "$src" >/dev/null 2>&1 || true
 for _ in $(seq "$runs"); do
   measure anchor build-bench/parse_walk "$src"
   measure ours build-bench/bin/escape-check -m "$src"
