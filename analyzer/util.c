@@ -209,8 +209,14 @@ const char *cursor_text(unit *u, CXCursor c, size_t max) {
   unsigned b, e;
   clang_getExpansionLocation(clang_getRangeStart(r), &f1, NULL, NULL, &b);
   clang_getExpansionLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &e);
-  if (!f1 || !clang_File_isEqual(f1, f2) || e <= b)
-    return "";
+  if (!f1 || !clang_File_isEqual(f1, f2) || e <= b) {
+    // Inside a macro's argument the expansion collapses to the macro's
+    // name; where the text was written is the spelling location.
+    clang_getSpellingLocation(clang_getRangeStart(r), &f1, NULL, NULL, &b);
+    clang_getSpellingLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &e);
+    if (!f1 || !clang_File_isEqual(f1, f2) || e <= b)
+      return "";
+  }
   size_t size;
   const char *text = clang_getFileContents(u->tu, f1, &size);
   if (!text || e > size)
