@@ -258,6 +258,12 @@ struct scope {
   unsigned end; // file offset where the block ends
 };
 
+// MAX_NESTING bounds how deep lowering recurses into the AST (a 30,000-arm
+// else-if chain, a 50,000-term sum). A function nested deeper is given up
+// on: everything in it escapes (solve.c). main.c runs the analysis on a
+// thread whose stack holds this depth with room to spare.
+enum { MAX_NESTING = 20000 };
+
 void lower_function(unit *u, func *fn);
 void lower_stmt(unit *u, CXCursor c);
 void lower_expr(unit *u, hole k, CXCursor c);
@@ -345,6 +351,7 @@ void leaks_from_annotations(unit *u, CXCursor param, leaks *l, bool *found);
 struct func {
   bool freed;        // its graph's edges were freed once its batch was solved
   bool back_goto;    // has a goto to an earlier label: a loop without a body
+  bool too_deep;     // nested beyond MAX_NESTING: lowered only in part
   bool refs_scanned; // last_ref of its locals is known (solve.c)
   CXCursor decl;     // the definition
   const char *name;
@@ -395,6 +402,7 @@ struct unit {
   vec all_funcs;
   // Lowering state.
   func *fn;
+  int depth; // of lower_expr/lower_stmt recursion
   scope *scope;
   // Batch state.
   vec batch_sinks;   // heap sinks created while linking the current batch

@@ -650,7 +650,21 @@ static void block(unit *u, hole k, CXCursor c) {
   flow(u, hole_addr(u, k, c, "block literal"), l);
 }
 
+static void lower_expr1(unit *u, hole k, CXCursor c);
+
+// lower_expr guards the recursion: past MAX_NESTING levels the function is
+// given up on (too_deep), soundly, instead of running out of stack.
 void lower_expr(unit *u, hole k, CXCursor c) {
+  if (u->depth >= MAX_NESTING) {
+    u->fn->too_deep = true;
+    return;
+  }
+  u->depth++;
+  lower_expr1(u, k, c);
+  u->depth--;
+}
+
+static void lower_expr1(unit *u, hole k, CXCursor c) {
   // An expression without a type (a designated initializer) keeps its hole.
   if (k.dst && k.derefs >= 0 && type_of(c).kind != CXType_Invalid &&
       type_of(c).kind != CXType_Void && !type_has_pointers(u, type_of(c)) &&

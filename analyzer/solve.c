@@ -351,6 +351,27 @@ static void collapse_fields(unit *u, func *fn) {
   }
 }
 
+// give_up makes everything of a function that was lowered only in part
+// escape: its address, its value, what its parameters point to.
+static void give_up(unit *u, func *fn) {
+  if (!fn->too_deep)
+    return;
+  fprintf(stderr,
+          "escape-check: note: '%s' nests deeper than %d levels; everything "
+          "it takes the address of is taken to escape\n",
+          fn->name, MAX_NESTING);
+  location *sink = heap_sink(u, ESC_HEAP, NULL);
+  for (int i = 0; i < fn->locations.len; i++) {
+    location *l = fn->locations.items[i];
+    if (l->kind == LOC_VAR || l->kind == LOC_PARAM || l->kind == LOC_ALLOC)
+      add_edge(u, sink, l, -1, NULL);
+    if (l->kind == LOC_PARAM)
+      add_edge(u, sink, l, 0, NULL);
+  }
+  if (fn->result)
+    add_edge(u, fn->result, u->unknown, 0, NULL);
+}
+
 static void add_roots(func *fn, vec *roots) {
   int deepest = -1;
   for (int i = 0; i < fn->locations.len; i++) {
@@ -466,8 +487,10 @@ void solve_batch(unit *u, vec *fns) {
     for (callsite *cs = fn->calls; cs; cs = cs->next)
       link_call(u, cs, false);
   }
-  for (int f = 0; f < fns->len; f++)
+  for (int f = 0; f < fns->len; f++) {
     collapse_fields(u, fns->items[f]);
+    give_up(u, fns->items[f]);
+  }
   for (int round = 1;; round++) {
     solve_round(u, fns);
     bool changed = false;

@@ -138,7 +138,19 @@ static void asm_operands(unit *u, CXCursor c, CXCursor *x, int n) {
       lower_expr(u, h, x[i]);
 }
 
+static void lower_stmt1(unit *u, CXCursor c);
+
 void lower_stmt(unit *u, CXCursor c) {
+  if (u->depth >= MAX_NESTING) {
+    u->fn->too_deep = true;
+    return;
+  }
+  u->depth++;
+  lower_stmt1(u, c);
+  u->depth--;
+}
+
+static void lower_stmt1(unit *u, CXCursor c) {
   int n;
   CXCursor *x = unit_children(u, c, &n);
   switch (c.kind) {
