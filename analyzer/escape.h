@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 typedef struct arena arena;
-typedef struct strbuf strbuf;
+typedef struct textbuf textbuf;
 typedef struct cursor_map cursor_map;
 typedef struct location location;
 typedef struct edge edge;
@@ -52,14 +52,14 @@ typedef struct {
 arena_mark arena_top(arena *a);
 void arena_release(arena *a, arena_mark m);
 
-struct strbuf {
+struct textbuf {
   char *data;
   size_t len, cap;
 };
 
-void strbuf_printf(strbuf *b, const char *fmt, ...)
+void textbuf_printf(textbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void strbuf_free(strbuf *b);
+void textbuf_free(textbuf *b);
 
 // A growable array of pointers.
 typedef struct {

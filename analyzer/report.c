@@ -74,14 +74,14 @@ void report_add_raw(unit *u, unsigned line, unsigned col, char *text) {
 void report_add(unit *u, CXCursor where, const char *fmt, ...) {
   unsigned line = 0, col = 0;
   cursor_position(u, where, &line, &col);
-  strbuf b = {0};
-  strbuf_printf(&b, "%s: ", position(u, where));
+  textbuf b = {0};
+  textbuf_printf(&b, "%s: ", position(u, where));
   va_list ap;
   va_start(ap, fmt);
   char msg[1024];
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  strbuf_printf(&b, "%s\n", msg);
+  textbuf_printf(&b, "%s\n", msg);
   report_add_raw(u, line, col, b.data);
 }
 
@@ -138,7 +138,7 @@ static void ops(char *buf, int derefs) {
 
 // explain_path appends the flow from l to root, as solve.go's explainPath:
 // in Go's format for -m=2, as notes for check mode.
-static void explain_path(unit *u, strbuf *b, const char *pos, location *root,
+static void explain_path(unit *u, textbuf *b, const char *pos, location *root,
                          location *l) {
   location *src = l;
   location *seen[64];
@@ -151,24 +151,24 @@ static void explain_path(unit *u, strbuf *b, const char *pos, location *root,
       seen[steps] = dst;
     if (!dst || src->dst_edge >= dst->nedges || cycle) {
       if (u->opt->m >= 2)
-        strbuf_printf(b, "%s:   warning: truncated explanation\n", pos);
+        textbuf_printf(b, "%s:   warning: truncated explanation\n", pos);
       return;
     }
     edge *e = &dst->edges[src->dst_edge];
     char o[16];
     ops(o, e->derefs);
     if (u->opt->m >= 2) {
-      strbuf_printf(b, "%s:   flow: %s = %s%s:\n", pos, label(u, dst), o,
-                    label(u, src));
+      textbuf_printf(b, "%s:   flow: %s = %s%s:\n", pos, label(u, dst), o,
+                     label(u, src));
       for (note *n = e->notes; n; n = n->next)
-        strbuf_printf(b, "%s:     from %s (%s) at %s\n", pos,
-                      cursor_text(u, n->where, 80), n->why,
-                      position(u, n->where));
+        textbuf_printf(b, "%s:     from %s (%s) at %s\n", pos,
+                       cursor_text(u, n->where, 80), n->why,
+                       position(u, n->where));
     } else {
       for (note *n = e->notes; n; n = n->next)
-        strbuf_printf(b, "%s: note: flow: %s = %s%s, from %s (%s)\n",
-                      position(u, n->where), label(u, dst), o, label(u, src),
-                      cursor_text(u, n->where, 80), n->why);
+        textbuf_printf(b, "%s: note: flow: %s = %s%s, from %s (%s)\n",
+                       position(u, n->where), label(u, dst), o, label(u, src),
+                       cursor_text(u, n->where, 80), n->why);
     }
     if (dst == root)
       return;
@@ -178,22 +178,22 @@ static void explain_path(unit *u, strbuf *b, const char *pos, location *root,
 
 void explain_escape(unit *u, location *root, location *l, int derefs) {
   location *v = root_of(l);
-  strbuf b = {0};
+  textbuf b = {0};
   const char *pos = position(u, v->where);
   if (u->opt->m >= 2)
-    strbuf_printf(&b, "%s: %s escapes to heap:\n", pos,
-                  v->kind == LOC_ALLOC ? alloc_text(u, v) : v->name);
+    textbuf_printf(&b, "%s: %s escapes to heap:\n", pos,
+                   v->kind == LOC_ALLOC ? alloc_text(u, v) : v->name);
   explain_path(u, &b, pos, root, l);
   l->explanation = arena_strdup(&u->arena, b.data ? b.data : "");
   v->explanation = l->explanation;
-  strbuf_free(&b);
+  textbuf_free(&b);
 }
 
 void explain_leak(unit *u, location *root, location *l, int derefs) {
-  strbuf b = {0};
+  textbuf b = {0};
   const char *pos = position(u, l->where);
-  strbuf_printf(&b, "%s: parameter %s leaks to %s with derefs=%d:\n", pos,
-                l->name, label(u, root), derefs);
+  textbuf_printf(&b, "%s: parameter %s leaks to %s with derefs=%d:\n", pos,
+                 l->name, label(u, root), derefs);
   explain_path(u, &b, pos, root, l);
   unsigned line = 0, col = 0;
   cursor_position(u, l->where, &line, &col);
@@ -261,14 +261,14 @@ static void warn(unit *u, location *l) {
   CXCursor at = l->esc_note ? l->esc_note->where : l->where;
   unsigned line = 0, col = 0;
   cursor_position(u, at, &line, &col);
-  strbuf b = {0};
-  strbuf_printf(&b, "%s: warning: address of %s escapes: %s [%s]\n",
-                position(u, at), subject, how,
-                kind_flag[l->why] ? kind_flag[l->why] : "-Wescape");
+  textbuf b = {0};
+  textbuf_printf(&b, "%s: warning: address of %s escapes: %s [%s]\n",
+                 position(u, at), subject, how,
+                 kind_flag[l->why] ? kind_flag[l->why] : "-Wescape");
   if (l->explanation)
-    strbuf_printf(&b, "%s", l->explanation);
-  strbuf_printf(&b, "%s: note: %s declared here\n", position(u, l->where),
-                l->kind == LOC_ALLOC ? "it is" : subject);
+    textbuf_printf(&b, "%s", l->explanation);
+  textbuf_printf(&b, "%s: note: %s declared here\n", position(u, l->where),
+                 l->kind == LOC_ALLOC ? "it is" : subject);
   report_add_raw(u, line, col, b.data);
 }
 

@@ -2,7 +2,7 @@
 //
 // Everything a translation unit allocates lives in one arena, freed when the
 // unit is done: locations, edges' notes, cursor arrays. Growable arrays
-// (vec, strbuf, a location's edge list) use realloc because they grow one
+// (vec, textbuf, a location's edge list) use realloc because they grow one
 // element at a time. The cursor map keys libclang cursors by
 // clang_hashCursor and compares with clang_equalCursors, so that a
 // declaration found through clang_getCursorReferenced maps to the location
@@ -77,7 +77,7 @@ void arena_free(arena *a) {
   a->used = a->cap = 0;
 }
 
-void strbuf_printf(strbuf *b, const char *fmt, ...) {
+void textbuf_printf(textbuf *b, const char *fmt, ...) {
   va_list ap;
   for (;;) {
     va_start(ap, fmt);
@@ -95,9 +95,9 @@ void strbuf_printf(strbuf *b, const char *fmt, ...) {
   }
 }
 
-void strbuf_free(strbuf *b) {
+void textbuf_free(textbuf *b) {
   free(b->data);
-  *b = (strbuf){0};
+  *b = (textbuf){0};
 }
 
 void vec_push(vec *v, void *item) {

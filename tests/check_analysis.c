@@ -1,0 +1,441 @@
+// check_analysis: the analyzer end to end, through the library, without
+// the command line.
+//
+// Each test parses a snippet held in memory as t.c, runs analyze_unit on
+// it, and compares what flush_reports prints with the exact text, in -m
+// (Go's verdicts), -m=2 (with the flows that prove them) and check mode
+// (warnings, whose count flush_reports returns). The batch order is tested
+// on its own: compute_sccs must hand over callees before callers, and the
+// functions of a recursive cycle together.
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+// analyze runs the analysis on text as t.c with options m and explain, and
+// returns what flush_reports printed (to be freed); *warnings is its count.
+static char *analyze(const char *text, int m, bool explain, int *warnings) {
+  snippet s;
+  snippet_open(&s, "t.c", text);
+  options opt = {.m = m, .explain = explain};
+  unit u = {0};
+  u.tu = s.tu;
+  u.path = "t.c";
+  u.opt = &opt;
+  analyze_unit(&u); // frees everything of u but its reports
+  char *out = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&out, &len);
+  ck_assert_ptr_nonnull(f);
+  *warnings = flush_reports(&u, f);
+  fclose(f);
+  ck_assert_ptr_null(u.reports);
+  snippet_close(&s);
+  return out;
+}
+
+// expect_m checks the -m output for text, and that it holds no warning.
+static void expect_m(const char *text, const char *want) {
+  int warnings = -1;
+  char *got = analyze(text, 1, false, &warnings);
+  ck_assert_str_eq(got, want);
+  ck_assert_int_eq(warnings, 0);
+  free(got);
+}
+
+// ---------------------------------------------------------------------------
+// -m
+// ---------------------------------------------------------------------------
+
+START_TEST(returned_address_moves_to_heap) {
+  expect_m("int *f(void) {\n"
+           "  int x;\n"
+           "  return &x;\n"
+           "}\n",
+           "t.c:2:7: moved to heap: x\n");
+}
+END_TEST
+
+START_TEST(address_stored_in_global_moves_to_heap) {
+  expect_m("int *g;\n"
+           "void f(void) {\n"
+           "  int x;\n"
+           "  g = &x;\n"
+           "}\n",
+           "t.c:3:7: moved to heap: x\n");
+}
+END_TEST
+
+START_TEST(address_used_locally_stays) {
+  expect_m("int f(void) {\n"
+           "  int x = 1;\n"
+           "  int *p = &x;\n"
+           "  return *p;\n"
+           "}\n",
+           "");
+}
+END_TEST
+
+START_TEST(returned_param_leaks_to_result) {
+  expect_m("int *id(int *p) { return p; }\n",
+           "t.c:1:14: leaking param: p to result ~r0 level=0\n");
+}
+END_TEST
+
+START_TEST(param_written_through_does_not_escape) {
+  expect_m("void g(int *p) { *p = 1; }\n", "t.c:1:13: p does not escape\n");
+}
+END_TEST
+
+START_TEST(callee_summary_applies_at_the_call) {
+  expect_m("int *id(int *p) { return p; }\n"
+           "int *f(void) {\n"
+           "  int x;\n"
+           "  return id(&x);\n"
+           "}\n",
+           "t.c:1:14: leaking param: p to result ~r0 level=0\n"
+           "t.c:3:7: moved to heap: x\n");
+}
+END_TEST
+
+START_TEST(annotation_leak_on_a_bodyless_callee) {
+  expect_m("void keep(void *p __attribute__((annotate(\"escape:leak\"))));\n"
+           "void f(void) {\n"
+           "  int x;\n"
+           "  keep(&x);\n"
+           "}\n",
+           "t.c:3:7: moved to heap: x\n");
+}
+END_TEST
+
+START_TEST(annotation_noescape_on_a_bodyless_callee) {
+  expect_m(
+      "void look(void *p __attribute__((annotate(\"escape:noescape\"))));\n"
+      "void f(void) {\n"
+      "  int x;\n"
+      "  look(&x);\n"
+      "}\n",
+      "");
+}
+END_TEST
+
+START_TEST(malloc_kept_local_and_malloc_returned) {
+  expect_m("void *malloc(unsigned long);\n"
+           "void f(void) {\n"
+           "  int *p = malloc(4);\n"
+           "  *p = 1;\n"
+           "}\n"
+           "int *g(void) {\n"
+           "  return malloc(4);\n"
+           "}\n",
+           "t.c:3:12: malloc(4) does not escape\n"
+           "t.c:7:10: malloc(4) escapes to heap\n");
+}
+END_TEST
+
+START_TEST(memcpy_model_copies_into_the_destination) {
+  expect_m("void *memcpy(void *d, const void *s, unsigned long n);\n"
+           "void f(int **dst) {\n"
+           "  int x;\n"
+           "  int *p = &x;\n"
+           "  memcpy(dst, &p, sizeof p);\n"
+           "}\n",
+           "t.c:2:14: dst does not escape\n"
+           "t.c:3:7: moved to heap: x\n");
+}
+END_TEST
+
+START_TEST(analyzing_twice_reports_the_same) {
+  static const char text[] = "int *id(int *p) { return p; }\n"
+                             "int *f(void) {\n"
+                             "  int x;\n"
+                             "  return id(&x);\n"
+                             "}\n";
+  int w1 = -1, w2 = -1;
+  char *first = analyze(text, 1, false, &w1);
+  char *second = analyze(text, 1, false, &w2);
+  ck_assert_str_eq(second, first);
+  ck_assert_int_eq(w2, w1);
+  free(first);
+  free(second);
+}
+END_TEST
+
+// ---------------------------------------------------------------------------
+// -m=2 and check mode
+// ---------------------------------------------------------------------------
+
+static const char two_escapes[] = "int *g;\n"
+                                  "void f(void) {\n"
+                                  "  int x;\n"
+                                  "  g = &x;\n"
+                                  "}\n"
+                                  "int *h(void) {\n"
+                                  "  int y;\n"
+                                  "  return &y;\n"
+                                  "}\n";
+
+START_TEST(m2_explains_each_escape) {
+  int warnings = -1;
+  char *got = analyze(two_escapes, 2, true, &warnings);
+  ck_assert_str_eq(got, "t.c:3:7: x escapes to heap:\n"
+                        "t.c:3:7:   flow: {heap} = &x:\n"
+                        "t.c:3:7:     from &x (address-of) at t.c:4:7\n"
+                        "t.c:3:7:     from g = &x (assign) at t.c:4:3\n"
+                        "t.c:3:7: moved to heap: x\n"
+                        "t.c:7:7: y escapes to heap:\n"
+                        "t.c:7:7:   flow: ~r0 = &y:\n"
+                        "t.c:7:7:     from &y (address-of) at t.c:8:10\n"
+                        "t.c:7:7:     from return &y (return) at t.c:8:3\n"
+                        "t.c:7:7: moved to heap: y\n");
+  ck_assert_int_eq(warnings, 0);
+  free(got);
+}
+END_TEST
+
+START_TEST(check_mode_warns_and_counts) {
+  int warnings = -1;
+  char *got = analyze(two_escapes, 0, true, &warnings);
+  ck_assert_str_eq(
+      got,
+      "t.c:4:7: warning: address of local variable 'x' escapes: stored in "
+      "global 'g' [-Wescape-global]\n"
+      "t.c:4:7: note: flow: {heap} = &x, from &x (address-of)\n"
+      "t.c:4:3: note: flow: {heap} = &x, from g = &x (assign)\n"
+      "t.c:3:7: note: local variable 'x' declared here\n"
+      "t.c:8:10: warning: address of local variable 'y' escapes: returned to "
+      "caller [-Wescape-return]\n"
+      "t.c:8:10: note: flow: ~r0 = &y, from &y (address-of)\n"
+      "t.c:8:3: note: flow: ~r0 = &y, from return &y (return)\n"
+      "t.c:7:7: note: local variable 'y' declared here\n");
+  ck_assert_int_eq(warnings, 2);
+  free(got);
+}
+END_TEST
+
+START_TEST(check_mode_names_the_thread_escape) {
+  int warnings = -1;
+  char *got = analyze(
+      "typedef unsigned long pthread_t;\n"
+      "int pthread_create(pthread_t *t, const void *a, void *(*fn)(void *),\n"
+      "                   void *arg);\n"
+      "void *work(void *arg) { return 0; }\n"
+      "void f(void) {\n"
+      "  pthread_t t;\n"
+      "  int x;\n"
+      "  pthread_create(&t, 0, work, &x);\n"
+      "}\n",
+      0, true, &warnings);
+  ck_assert_str_eq(got, "t.c:8:31: warning: address of local variable 'x' "
+                        "escapes: handed to another thread [-Wescape-thread]\n"
+                        "t.c:8:31: note: flow: {temp} = &x, from &x "
+                        "(address-of)\n"
+                        "t.c:8:3: note: flow: {temp} = &x, from "
+                        "pthread_create(&t, 0, work, &x) (call parameter)\n"
+                        "t.c:8:3: note: flow: {heap} = {temp}, from "
+                        "pthread_create(&t, 0, work, &x) (call parameter)\n"
+                        "t.c:7:7: note: local variable 'x' declared here\n");
+  ck_assert_int_eq(warnings, 1);
+  free(got);
+}
+END_TEST
+
+START_TEST(check_mode_warns_about_a_pointer_outliving_its_block) {
+  int warnings = -1;
+  char *got = analyze("void f(void) {\n"
+                      "  int *p;\n"
+                      "  {\n"
+                      "    int x;\n"
+                      "    p = &x;\n"
+                      "  }\n"
+                      "  *p = 1;\n"
+                      "}\n",
+                      0, true, &warnings);
+  ck_assert_str_eq(got, "t.c:5:9: warning: address of local variable 'x' "
+                        "escapes: stored in 'p', which outlives it "
+                        "[-Wescape-scope]\n"
+                        "t.c:5:9: note: flow: p = &x, from &x (address-of)\n"
+                        "t.c:5:5: note: flow: p = &x, from p = &x (assign)\n"
+                        "t.c:4:9: note: local variable 'x' declared here\n");
+  ck_assert_int_eq(warnings, 1);
+  free(got);
+}
+END_TEST
+
+START_TEST(check_mode_without_escapes_prints_nothing) {
+  int warnings = -1;
+  char *got = analyze("int *id(int *p) { return p; }\n"
+                      "int f(void) {\n"
+                      "  int x = 1;\n"
+                      "  return *id(&x);\n"
+                      "}\n",
+                      0, true, &warnings);
+  ck_assert_str_eq(got, "");
+  ck_assert_int_eq(warnings, 0);
+  free(got);
+}
+END_TEST
+
+// ---------------------------------------------------------------------------
+// Batch order
+// ---------------------------------------------------------------------------
+
+// The batches compute_sccs handed over, in order, each as "[names]" with
+// the names of one batch sorted: "[c][b][a]".
+static char order[512];
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void record_batch(unit *u, vec *fns) {
+  const char *names[16];
+  ck_assert_int_le(fns->len, 16);
+  for (int i = 0; i < fns->len; i++)
+    names[i] = ((func *)fns->items[i])->name;
+  qsort(names, (size_t)fns->len, sizeof *names, by_name);
+  strcat(order, "[");
+  for (int i = 0; i < fns->len; i++) {
+    if (i)
+      strcat(order, " ");
+    strcat(order, names[i]);
+  }
+  strcat(order, "]");
+}
+
+// batch_order lowers every function of text as analyze_unit does, runs
+// compute_sccs with record_batch instead of the solver, frees the unit as
+// analyze_unit's free_unit does, and returns the recorded order.
+static const char *batch_order(const char *text) {
+  snippet s;
+  snippet_open(&s, "t.c", text);
+  options opt = {.m = 1};
+  unit u = {0};
+  u.tu = s.tu;
+  u.path = "t.c";
+  u.opt = &opt;
+  u.main_file = clang_getFile(s.tu, "t.c");
+  ck_assert_ptr_nonnull(u.main_file);
+  int n;
+  CXCursor *top =
+      cursor_children(&u.arena, clang_getTranslationUnitCursor(s.tu), &n);
+  for (int i = 0; i < n; i++) {
+    CXCursor c = top[i];
+    if (c.kind != CXCursor_FunctionDecl || !clang_isCursorDefinition(c))
+      continue;
+    func *f = arena_alloc(&u.arena, sizeof(func));
+    f->decl = c;
+    CXString name = clang_getCursorSpelling(c);
+    f->name = arena_strdup(&u.arena, clang_getCString(name));
+    clang_disposeString(name);
+    f->in_main_file =
+        clang_Location_isFromMainFile(clang_getCursorLocation(c)) != 0;
+    f->variadic = clang_Cursor_isVariadic(c) != 0;
+    cursor_map_put(&u.funcs, clang_getCanonicalCursor(c), f);
+    vec_push(&u.all_funcs, f);
+  }
+  u.unknown = new_location(&u, NULL, LOC_UNKNOWN, "{heap}");
+  for (int i = 0; i < u.all_funcs.len; i++) {
+    func *f = u.all_funcs.items[i];
+    u.sinks = &f->sinks;
+    lower_function(&u, f);
+  }
+  order[0] = '\0';
+  compute_sccs(&u, record_batch);
+  ck_assert_int_eq(u.nreports, 0);
+  for (int i = 0; i < u.all_funcs.len; i++) {
+    func *f = u.all_funcs.items[i];
+    free_graph(f);
+    vec_free(&f->callees);
+  }
+  vec_free(&u.all_funcs);
+  cursor_map_free(&u.funcs);
+  cursor_map_free(&u.locals);
+  cursor_map_free(&u.labels);
+  cursor_map_free(&u.tables);
+  free(u.types);
+  free(u.unknown->edges);
+  arena_free(&u.arena);
+  arena_free(&u.scratch);
+  snippet_close(&s);
+  return order;
+}
+
+START_TEST(batches_are_bottom_up) {
+  // Written top-down, so that source order would be wrong.
+  ck_assert_str_eq(batch_order("void b(void);\n"
+                               "void c(void);\n"
+                               "void a(void) { b(); }\n"
+                               "void b(void) { c(); }\n"
+                               "void c(void) {}\n"),
+                   "[c][b][a]");
+}
+END_TEST
+
+START_TEST(mutual_recursion_is_one_batch) {
+  ck_assert_str_eq(batch_order("void p(int n);\n"
+                               "void top(void) { p(3); }\n"
+                               "void leaf(void) {}\n"
+                               "void q(int n) { if (n) p(n - 1); leaf(); }\n"
+                               "void p(int n) { if (n) q(n - 1); }\n"),
+                   "[leaf][p q][top]");
+}
+END_TEST
+
+START_TEST(self_recursion_is_its_own_batch) {
+  ck_assert_str_eq(batch_order("void r(int n) { if (n) r(n - 1); }\n"
+                               "void s(void) { r(1); }\n"),
+                   "[r][s]");
+}
+END_TEST
+
+START_TEST(calls_through_a_local_function_pointer_order_the_target_first) {
+  ck_assert_str_eq(batch_order("void y(void);\n"
+                               "void x(void) {\n"
+                               "  void (*fp)(void) = y;\n"
+                               "  fp();\n"
+                               "}\n"
+                               "void y(void) {}\n"),
+                   "[y][x]");
+}
+END_TEST
+
+START_TEST(bodyless_callees_are_not_batched) {
+  ck_assert_str_eq(batch_order("void ext(void);\n"
+                               "void f(void) { ext(); }\n"),
+                   "[f]");
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("analysis");
+  TCase *tc = tcase_create("m");
+  tcase_add_test(tc, returned_address_moves_to_heap);
+  tcase_add_test(tc, address_stored_in_global_moves_to_heap);
+  tcase_add_test(tc, address_used_locally_stays);
+  tcase_add_test(tc, returned_param_leaks_to_result);
+  tcase_add_test(tc, param_written_through_does_not_escape);
+  tcase_add_test(tc, callee_summary_applies_at_the_call);
+  tcase_add_test(tc, annotation_leak_on_a_bodyless_callee);
+  tcase_add_test(tc, annotation_noescape_on_a_bodyless_callee);
+  tcase_add_test(tc, malloc_kept_local_and_malloc_returned);
+  tcase_add_test(tc, memcpy_model_copies_into_the_destination);
+  tcase_add_test(tc, analyzing_twice_reports_the_same);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("explain and check");
+  tcase_add_test(tc, m2_explains_each_escape);
+  tcase_add_test(tc, check_mode_warns_and_counts);
+  tcase_add_test(tc, check_mode_names_the_thread_escape);
+  tcase_add_test(tc, check_mode_warns_about_a_pointer_outliving_its_block);
+  tcase_add_test(tc, check_mode_without_escapes_prints_nothing);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("batches");
+  tcase_add_test(tc, batches_are_bottom_up);
+  tcase_add_test(tc, mutual_recursion_is_one_batch);
+  tcase_add_test(tc, self_recursion_is_its_own_batch);
+  tcase_add_test(tc,
+                 calls_through_a_local_function_pointer_order_the_target_first);
+  tcase_add_test(tc, bodyless_callees_are_not_batched);
+  suite_add_tcase(s, tc);
+  return unit_suite_run(s);
+}
