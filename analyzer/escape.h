@@ -315,6 +315,7 @@ typedef struct libc_model libc_model;
 const libc_model *libc_lookup(const char *name);
 void apply_libc_model(unit *u, callsite *cs, const libc_model *m);
 bool libc_model_frees(const libc_model *m);
+bool libc_models_sorted(void); // the table's invariant, for its unit test
 void add_store(unit *u, callsite *cs, location *ptr, location *src, int derefs,
                note *n);
 note *call_note(unit *u, callsite *cs, const char *why);
@@ -428,10 +429,8 @@ void solve_batch(unit *u, vec *fns);
 // tu.c: parsing
 //
 
-typedef struct {
-  int status; // 0 ok, 1 compile errors
-} parse_result;
-
+// parse_file parses path with argv; *status is 1 when clang reported
+// errors (printed to stderr) or the parse failed (NULL returned), else 0.
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
                              const char *const *argv, int *status);
 

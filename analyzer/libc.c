@@ -301,7 +301,6 @@ const libc_model *libc_lookup(const char *name) {
 
 bool libc_model_frees(const libc_model *m) { return strchr(m->spec, 'f'); }
 
-bool libc_models_sorted(void);
 bool libc_models_sorted(void) {
   for (size_t i = 1; i < sizeof(models) / sizeof(models[0]); i++)
     if (strcmp(models[i - 1].name, models[i].name) >= 0)
