@@ -20,14 +20,6 @@
 
 #include <string.h>
 
-static const char *name_of(unit *u, CXCursor c) {
-  CXString s = clang_getCursorSpelling(c);
-  const char *n = clang_getCString(s);
-  char *out = arena_strdup(&u->arena, n && *n ? n : "?");
-  clang_disposeString(s);
-  return out;
-}
-
 // callee_root strips what stands between a call and the variable holding
 // its target: parentheses, casts, *fp, tbl[i], ops.f.
 static CXCursor callee_root(unit *u, CXCursor c) {
@@ -65,7 +57,7 @@ static void resolve_callee(unit *u, callsite *cs, CXCursor callee) {
       cs->kind = CALLEE_DIRECT;
       cs->callee_decl = clang_getCanonicalCursor(d);
       cs->callee_ref = d;
-      cs->callee_name = name_of(u, d);
+      cs->callee_name = cursor_name(u, d);
       return;
     }
   }
@@ -289,10 +281,7 @@ void link_call(unit *u, callsite *cs, bool in_batch_only) {
     location *l = cs->callee_var;
     for (int i = 0; i < l->fn_bodyless.len; i++) {
       CXCursor *d = l->fn_bodyless.items[i];
-      CXString s = clang_getCursorSpelling(*d);
-      const char *name = arena_strdup(&u->arena, clang_getCString(s));
-      clang_disposeString(s);
-      link_bodyless(u, cs, *d, name);
+      link_bodyless(u, cs, *d, cursor_name(u, *d));
     }
   }
   if (unknown && !in_batch_only) {

@@ -104,13 +104,6 @@ static void note_table(unit *u, CXCursor d) {
     vec_free(v);
 }
 
-static char *spelling(unit *u, CXCursor c) {
-  CXString s = clang_getCursorSpelling(c);
-  char *out = arena_strdup(&u->arena, clang_getCString(s));
-  clang_disposeString(s);
-  return out;
-}
-
 static void collect_functions(unit *u, CXCursor *top, int n) {
   for (int i = 0; i < n; i++) {
     CXCursor c = top[i];
@@ -118,7 +111,7 @@ static void collect_functions(unit *u, CXCursor *top, int n) {
       continue;
     func *f = arena_alloc(&u->arena, sizeof(func));
     f->decl = c;
-    f->name = spelling(u, c);
+    f->name = cursor_name(u, c);
     f->in_main_file =
         clang_Location_isFromMainFile(clang_getCursorLocation(c)) != 0;
     f->variadic = clang_Cursor_isVariadic(c) != 0;

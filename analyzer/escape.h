@@ -88,6 +88,8 @@ CXCursor *cursor_children(arena *a, CXCursor c, int *n);
 // them when the scratch arena is released.
 CXCursor *unit_children(unit *u, CXCursor c, int *n);
 void unit_children_reset(unit *u);
+// cursor_name returns c's spelling in the unit's arena; "?" when it has none.
+const char *cursor_name(unit *u, CXCursor c);
 // cursor_text returns the source text of c with whitespace collapsed,
 // abbreviated to at most max bytes; "" if the text is not in one file.
 const char *cursor_text(unit *u, CXCursor c, size_t max);
@@ -339,9 +341,9 @@ struct leaks {
 
 void leaks_init(leaks *l);
 bool leaks_empty(const leaks *l);
-void leaks_add_heap(leaks *l, int derefs, escape_kind kind, const char *name);
-void leaks_add_result(leaks *l, int derefs);
-void leaks_add_content(leaks *l, int param, int derefs);
+bool leaks_add_heap(leaks *l, int derefs, escape_kind kind, const char *name);
+bool leaks_add_result(leaks *l, int derefs);
+bool leaks_add_content(leaks *l, int param, int derefs);
 void leaks_optimize(leaks *l);
 void leaks_from_annotations(unit *u, CXCursor param, leaks *l, bool *found);
 
@@ -366,7 +368,6 @@ struct func {
   leaks *summary;    // per parameter, [nparams] = "..."; NULL until the
                      // batch starts: in-batch calls then use the current
                      // approximation, iterated to a fixpoint (solve.c)
-  bool solved;
   bool in_batch;
   bool result_unknown; // the result may point to memory callers cannot see
   vec locations;       // every location of this function

@@ -89,10 +89,7 @@ location *local_of(unit *u, CXCursor decl) {
 static location *global_of(unit *u, CXCursor decl) {
   if (decl.kind != CXCursor_VarDecl)
     return NULL;
-  CXString s = clang_getCursorSpelling(decl);
-  location *l = heap_sink(u, ESC_GLOBAL, clang_getCString(s));
-  clang_disposeString(s);
-  return l;
+  return heap_sink(u, ESC_GLOBAL, cursor_name(u, decl));
 }
 
 // read_location flows the value held in l into k: a field's value is also
@@ -126,9 +123,7 @@ static void read_location(unit *u, hole k, location *l) {
 static CXCursor array_base(unit *u, CXCursor c, CXCursor *ptr, CXCursor *index);
 
 static location *member_location(unit *u, location *parent, CXCursor field) {
-  CXString s = clang_getCursorSpelling(field);
-  location *f = field_location(u, parent, field, clang_getCString(s));
-  clang_disposeString(s);
+  location *f = field_location(u, parent, field, cursor_name(u, field));
   CXType ft = clang_getCursorType(field);
   f->aggregate = type_is_record(ft) || type_is_array(ft);
   return f;
@@ -665,11 +660,15 @@ void lower_expr(unit *u, hole k, CXCursor c) {
 }
 
 static void lower_expr1(unit *u, hole k, CXCursor c) {
-  // An expression without a type (a designated initializer) keeps its hole.
-  if (k.dst && k.derefs >= 0 && type_of(c).kind != CXType_Invalid &&
-      type_of(c).kind != CXType_Void && !type_has_pointers(u, type_of(c)) &&
-      !(type_is_array(type_of(c)) && !is_array_expr(u, c)))
-    k = hole_discard();
+  // A value with no pointers carries nothing. An expression without a type
+  // (a designated initializer) keeps its hole, and so does an array
+  // parameter, whose declared array type libclang keeps.
+  if (k.dst && k.derefs >= 0) {
+    CXType t = type_of(c);
+    if (t.kind != CXType_Invalid && t.kind != CXType_Void &&
+        !type_has_pointers(u, t) && !(type_is_array(t) && !is_array_expr(u, c)))
+      k = hole_discard();
+  }
   switch (c.kind) {
   case CXCursor_DeclRefExpr:
     decl_ref(u, k, c);

@@ -40,23 +40,27 @@ bool leaks_empty(const leaks *l) {
   return true;
 }
 
-static void add(int *slot, int derefs) {
-  if (*slot < 0 || derefs < *slot)
-    *slot = derefs;
+// The leaks_add_* functions keep the minimal derefs and report whether the
+// summary changed.
+static bool add(int *slot, int derefs) {
+  if (*slot >= 0 && derefs >= *slot)
+    return false;
+  *slot = derefs;
+  return true;
 }
 
-void leaks_add_heap(leaks *l, int derefs, escape_kind kind, const char *name) {
-  if (l->heap < 0 || derefs < l->heap) {
-    l->heap = derefs;
-    l->heap_kind = kind;
-    l->heap_name = name;
-  }
+bool leaks_add_heap(leaks *l, int derefs, escape_kind kind, const char *name) {
+  if (!add(&l->heap, derefs))
+    return false;
+  l->heap_kind = kind;
+  l->heap_name = name;
+  return true;
 }
 
-void leaks_add_result(leaks *l, int derefs) { add(&l->result, derefs); }
+bool leaks_add_result(leaks *l, int derefs) { return add(&l->result, derefs); }
 
-void leaks_add_content(leaks *l, int param, int derefs) {
-  add(&l->content[param], derefs);
+bool leaks_add_content(leaks *l, int param, int derefs) {
+  return add(&l->content[param], derefs);
 }
 
 // leaks_optimize drops flows that a heap leak already implies: if the value

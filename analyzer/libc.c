@@ -339,14 +339,7 @@ static location *fresh(unit *u, callsite *cs) {
 static bool pointee_has_pointers(unit *u, callsite *cs, int i) {
   if (i < 0 || i >= cs->nargs)
     return false;
-  CXCursor a = clang_Cursor_getArgument(cs->call, i);
-  while (a.kind == CXCursor_UnexposedExpr || a.kind == CXCursor_ParenExpr) {
-    int n;
-    CXCursor *k = cursor_children(&u->arena, a, &n);
-    if (n != 1)
-      break;
-    a = k[0];
-  }
+  CXCursor a = strip_implicit(u, clang_Cursor_getArgument(cs->call, i));
   CXType t = clang_getCanonicalType(clang_getCursorType(a));
   CXType p = t.kind == CXType_Pointer ? clang_getPointeeType(t)
              : type_is_array(t)       ? clang_getArrayElementType(t)

@@ -158,17 +158,14 @@ static void leak_to(unit *u, location *root, location *l, int derefs) {
     leaks_init(l->paramesc);
   }
   leaks *s = l->paramesc;
-  leaks before = *s;
+  bool improved;
   if (root->kind == LOC_RESULT && root->fn == l->fn && !root->escapes)
-    leaks_add_result(s, derefs);
+    improved = leaks_add_result(s, derefs);
   else if (root->kind == LOC_CONTENT && root->fn == l->fn &&
            root->param_index >= 0 && root->param_index < MAX_LEAK_PARAMS)
-    leaks_add_content(s, root->param_index, derefs);
+    improved = leaks_add_content(s, root->param_index, derefs);
   else
-    leaks_add_heap(s, derefs, kind_of(root), sink_name_of(root));
-  bool improved = before.heap != s->heap || before.result != s->result;
-  for (int i = 0; i < MAX_LEAK_PARAMS && !improved; i++)
-    improved = before.content[i] != s->content[i];
+    improved = leaks_add_heap(s, derefs, kind_of(root), sink_name_of(root));
   if (improved && u->opt->m >= 2)
     explain_leak(u, root, l, derefs);
 }
@@ -471,6 +468,14 @@ static void relink_batch(unit *u, vec *fns) {
 // locals with another's (Go connects the calls directly instead, and
 // reports a caller's local as escaping when a recursive callee returns
 // it). After MAX_ROUNDS the batch falls back to Go's direct connection.
+// fresh_summary gives fn the summary "nothing escapes", the start of the
+// fixpoint.
+static void fresh_summary(unit *u, func *fn) {
+  fn->summary = arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(leaks));
+  for (int i = 0; i <= fn->nparams; i++)
+    leaks_init(&fn->summary[i]);
+}
+
 void solve_batch(unit *u, vec *fns) {
   enum { MAX_ROUNDS = 8 };
   u->batch_sinks.len = 0;
@@ -478,9 +483,7 @@ void solve_batch(unit *u, vec *fns) {
   for (int f = 0; f < fns->len; f++) {
     func *fn = fns->items[f];
     fn->in_batch = true;
-    fn->summary = arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(leaks));
-    for (int i = 0; i <= fn->nparams; i++)
-      leaks_init(&fn->summary[i]);
+    fresh_summary(u, fn);
   }
   for (int f = 0; f < fns->len; f++) {
     func *fn = fns->items[f];
@@ -504,11 +507,8 @@ void solve_batch(unit *u, vec *fns) {
       relink_batch(u, fns);
       solve_round(u, fns);
       for (int f = 0; f < fns->len; f++) {
-        func *fn = fns->items[f];
-        fn->summary = arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(leaks));
-        for (int i = 0; i <= fn->nparams; i++)
-          leaks_init(&fn->summary[i]);
-        summarize(u, fn);
+        fresh_summary(u, fns->items[f]);
+        summarize(u, fns->items[f]);
       }
       break;
     }
@@ -516,7 +516,6 @@ void solve_batch(unit *u, vec *fns) {
   }
   for (int f = 0; f < fns->len; f++) {
     func *fn = fns->items[f];
-    fn->solved = true;
     fn->in_batch = false;
     if (fn->in_main_file)
       report_function(u, fn);

@@ -36,14 +36,6 @@ scope *push_scope(unit *u, CXCursor block) {
 
 void pop_scope(unit *u) { u->scope = u->scope->parent; }
 
-static const char *spelling(unit *u, CXCursor c) {
-  CXString s = clang_getCursorSpelling(c);
-  const char *n = clang_getCString(s);
-  char *out = arena_strdup(&u->arena, n && *n ? n : "?");
-  clang_disposeString(s);
-  return out;
-}
-
 static bool is_static_local(CXCursor d) {
   enum CX_StorageClass sc = clang_Cursor_getStorageClass(d);
   return sc == CX_SC_Static || sc == CX_SC_Extern ||
@@ -60,7 +52,7 @@ static void declare_var(unit *u, CXCursor d) {
     return;
   }
   CXType t = clang_getCursorType(d);
-  location *l = new_location(u, u->fn, LOC_VAR, spelling(u, d));
+  location *l = new_location(u, u->fn, LOC_VAR, cursor_name(u, d));
   l->scope = u->scope;
   l->decl = l->where = d;
   l->has_pointers = type_has_pointers(u, t);
@@ -208,14 +200,10 @@ static void lower_stmt1(unit *u, CXCursor c) {
   case CXCursor_CaseStmt:
   case CXCursor_DefaultStmt:
   case CXCursor_LabelStmt:
+    // The substatement is last (after a case's value, which is constant).
     if (c.kind == CXCursor_LabelStmt)
       label(u, c);
-    if (n > 0 && clang_isStatement(x[n - 1].kind))
-      lower_stmt(u, x[n - 1]);
-    else if (n > 0 && clang_isExpression(x[n - 1].kind) &&
-             c.kind != CXCursor_CaseStmt)
-      lower_expr(u, hole_discard(), x[n - 1]);
-    else if (n > 1)
+    if (n > 0)
       lower_stmt(u, x[n - 1]);
     return;
   case CXCursor_ReturnStmt:
@@ -288,7 +276,7 @@ void lower_function(unit *u, func *fn) {
     CXCursor p = clang_Cursor_getArgument(fn->decl, i);
     CXType t = clang_getCursorType(p);
     bool ptrs = type_has_pointers(u, t) || type_is_array(t);
-    fn->params[i] = new_param(u, fn, p, i, spelling(u, p), ptrs);
+    fn->params[i] = new_param(u, fn, p, i, cursor_name(u, p), ptrs);
     fn->params[i]->aggregate = type_is_record(t);
     cursor_map_put(&u->locals, p, fn->params[i]);
   }

@@ -203,6 +203,14 @@ CXCursor *cursor_children(arena *a, CXCursor c, int *n) {
   return out;
 }
 
+const char *cursor_name(unit *u, CXCursor c) {
+  CXString s = clang_getCursorSpelling(c);
+  const char *n = clang_getCString(s);
+  char *out = arena_strdup(&u->arena, n && *n ? n : "?");
+  clang_disposeString(s);
+  return out;
+}
+
 const char *cursor_text(unit *u, CXCursor c, size_t max) {
   CXSourceRange r = clang_getCursorExtent(c);
   CXFile f1, f2;
