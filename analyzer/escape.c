@@ -151,6 +151,8 @@ static void free_unit(unit *u) {
   vec_free(&u->all_funcs);
   vec_free(&u->batch_sinks);
   vec_free(&u->table_list);
+  vec_free(&u->walk_todo);
+  free(u->pts_todo);
   cursor_map_free(&u->funcs);
   cursor_map_free(&u->locals);
   cursor_map_free(&u->labels);

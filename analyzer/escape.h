@@ -180,6 +180,9 @@ struct location {
   // root (solve.c): the minimal derefs from the root, and the edge by which
   // the walk reached this location, to explain the flow.
   unsigned walkgen;
+  vec walk_todo;             // walk_one's work list, reused
+  struct pts_item *pts_todo; // pts_walk's work list, reused
+  int pts_len, pts_cap;
   int derefs;
   location *dst;
   int dst_edge;
@@ -411,6 +414,9 @@ struct unit {
   vec *sinks;        // where heap_sink registers: a function's, or the batch's
   location *unknown; // the shared source of unseen values
   unsigned walkgen;
+  vec walk_todo;             // walk_one's work list, reused
+  struct pts_item *pts_todo; // pts_walk's work list, reused
+  int pts_len, pts_cap;
   // Type cache.
   struct type_cache *types;
   size_t ntypes, types_cap;

@@ -117,11 +117,9 @@ static void read_location(unit *u, hole k, location *l) {
   flow(u, k, l->whole);
 }
 
-// field_of returns the location of member expression c when it names a
-// member path of a local struct variable (s.f, s.f.g), or NULL. Members of
-// unions share their union's location.
 static CXCursor array_base(unit *u, CXCursor c, CXCursor *ptr, CXCursor *index);
 
+// member_location returns the child of parent for member field.
 static location *member_location(unit *u, location *parent, CXCursor field) {
   location *f = field_location(u, parent, field, cursor_name(u, field));
   CXType ft = clang_getCursorType(field);
@@ -147,6 +145,9 @@ static CXCursor element_array(unit *u, CXCursor c) {
   return clang_Cursor_isNull(arr) ? arr : strip_implicit(u, arr);
 }
 
+// field_of returns the location of member expression c when it names a
+// member path of a local struct variable (s.f, s.f.g), or NULL. Members of
+// unions share their union's location.
 static location *field_of(unit *u, CXCursor c) {
   if (c.kind == CXCursor_ArraySubscriptExpr) {
     // The elements of an array are one location, their members are not:
@@ -206,18 +207,17 @@ static CXCursor array_base(unit *u, CXCursor c, CXCursor *ptr,
       type_is_pointer(type_of(k[0])) || type_is_array(type_of(k[0])) ? 0 : 1;
   *ptr = k[p];
   *index = k[1 - p];
+  // The base is the array itself, or its decay (which strip_implicit keeps).
+  CXCursor s = strip_implicit(u, *ptr);
+  if (is_array_expr(u, s))
+    return s;
   int m;
-  CXCursor *d = kids(u, *ptr, &m);
-  CXCursor inner = *ptr;
-  while ((inner.kind == CXCursor_UnexposedExpr ||
-          inner.kind == CXCursor_ParenExpr) &&
-         m == 1) {
-    if (is_array_expr(u, d[0]))
-      return d[0];
-    inner = d[0];
-    d = kids(u, inner, &m);
-  }
-  return is_array_expr(u, *ptr) ? *ptr : clang_getNullCursor();
+  CXCursor *d = kids(u, s, &m);
+  bool implicit =
+      s.kind == CXCursor_UnexposedExpr || s.kind == CXCursor_ParenExpr;
+  if (implicit && m == 1 && is_array_expr(u, d[0]))
+    return d[0];
+  return clang_getNullCursor();
 }
 
 hole lower_addr(unit *u, CXCursor c) {
@@ -320,8 +320,7 @@ void note_fn_target(unit *u, location *l, CXCursor rhs) {
 // t.f receives s.f only and field sensitivity survives the copy.
 static void copy_fields(unit *u, hole k, location *t, location *s) {
   for (location *f = s->fields; f; f = f->next_field) {
-    const char *dot = strrchr(f->name, '.');
-    location *tf = field_location(u, t, f->decl, dot ? dot + 1 : f->name);
+    location *tf = member_location(u, t, f->decl);
     k.dst = tf;
     flow(u, k, f);
     copy_fields(u, k, tf, f);

@@ -133,9 +133,7 @@ static void escape(unit *u, location *root, location *l, vec *roots) {
   if (v != l && !v->escapes)
     v->esc_note = l->esc_note;
   if (u->opt->explain && !v->explanation)
-    explain_escape(u, root, l, l->derefs);
-  if (v != l && !v->explanation)
-    v->explanation = l->explanation;
+    explain_escape(u, root, l, l->derefs); // sets l's and v's
   escape_kind why = kind_of(root);
   l->escapes = true;
   l->why = why;
@@ -178,7 +176,8 @@ static void push(vec *todo, location *l) {
 }
 
 static void walk_one(unit *u, location *root, vec *roots) {
-  vec todo = {0};
+  vec todo = u->walk_todo; // reused: one walk per root adds up
+  todo.len = 0;
   u->walkgen++;
   root->walkgen = u->walkgen;
   root->derefs = 0;
@@ -219,7 +218,7 @@ static void walk_one(unit *u, location *root, vec *roots) {
       }
     }
   }
-  vec_free(&todo);
+  u->walk_todo = todo;
 }
 
 // pts_walk collects the locations ptr may point to into targets, and sets
@@ -228,40 +227,41 @@ static void walk_one(unit *u, location *root, vec *roots) {
 // different objects, so each location is visited once per derefs level.
 enum { MAX_PTS_DEREFS = 6 };
 
+struct pts_item {
+  location *l;
+  int derefs;
+};
+
+// pts_push queues l at derefs d unless it was queued at that level already.
+static void pts_push(unit *u, location *l, int d, bool *unknown) {
+  if (l->walkgen != u->walkgen) {
+    l->walkgen = u->walkgen;
+    l->pts_levels = 0;
+  }
+  if (d > MAX_PTS_DEREFS) {
+    *unknown = true;
+    return;
+  }
+  if (l->pts_levels & (1u << (d + 1)))
+    return;
+  l->pts_levels |= 1u << (d + 1);
+  if (u->pts_len == u->pts_cap) {
+    u->pts_cap = u->pts_cap ? u->pts_cap * 2 : 64;
+    u->pts_todo = realloc(u->pts_todo, u->pts_cap * sizeof(struct pts_item));
+    if (!u->pts_todo)
+      abort();
+  }
+  u->pts_todo[u->pts_len++] = (struct pts_item){l, d};
+}
+
 static void pts_walk(unit *u, location *ptr, vec *targets, bool *unknown,
                      int round) {
-  typedef struct {
-    location *l;
-    int derefs;
-  } item;
-  item *todo = NULL;
-  int len = 0, cap = 0;
   u->walkgen++;
+  u->pts_len = 0;
   *unknown = false;
-#define PTS_PUSH(loc, d)                                                       \
-  do {                                                                         \
-    location *l_ = (loc);                                                      \
-    int d_ = (d);                                                              \
-    if (l_->walkgen != u->walkgen) {                                           \
-      l_->walkgen = u->walkgen;                                                \
-      l_->pts_levels = 0;                                                      \
-    }                                                                          \
-    if (d_ > MAX_PTS_DEREFS) {                                                 \
-      *unknown = true;                                                         \
-    } else if (!(l_->pts_levels & (1u << (d_ + 1)))) {                         \
-      l_->pts_levels |= 1u << (d_ + 1);                                        \
-      if (len == cap) {                                                        \
-        cap = cap ? cap * 2 : 32;                                              \
-        todo = realloc(todo, cap * sizeof(item));                              \
-        if (!todo)                                                             \
-          abort();                                                             \
-      }                                                                        \
-      todo[len++] = (item){l_, d_};                                            \
-    }                                                                          \
-  } while (0)
-  PTS_PUSH(ptr, 0);
-  while (len) {
-    item it = todo[--len];
+  pts_push(u, ptr, 0, unknown);
+  while (u->pts_len) {
+    struct pts_item it = u->pts_todo[--u->pts_len];
     location *l = it.l;
     if (it.derefs < 0) {
       if (l->kind == LOC_UNKNOWN)
@@ -277,13 +277,10 @@ static void pts_walk(unit *u, location *ptr, vec *targets, bool *unknown,
     }
     l->pts_round = round;
     for (int i = 0; i < l->nedges; i++) {
-      edge *e = &l->edges[i];
-      int d = it.derefs + e->derefs;
-      PTS_PUSH(e->src, d < -1 ? -1 : d);
+      int d = it.derefs + l->edges[i].derefs;
+      pts_push(u, l->edges[i].src, d < -1 ? -1 : d, unknown);
     }
   }
-#undef PTS_PUSH
-  free(todo);
 }
 
 static bool has_edge(location *dst, location *src, int derefs) {

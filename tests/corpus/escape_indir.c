@@ -24,6 +24,7 @@ int *foo3(int x) { // ERROR "moved to heap: x$"
   return &x;
 }
 
+// Go's escape2.go foo3b..foo10 (also the parameter cases of that file).
 // Go's type T *T: Go leaks t to the heap; C stores t into the caller's *t.
 void foo3b(void **t) { // ERROR "leaking param: t to content of t level=0$"
   *t = t;

@@ -362,42 +362,6 @@ void *param14b(int *x) { // ERROR "leaking param: x to result ~r0 level=0$"
   return x;
 }
 
-// Go's escape2.go foo3b: *t = t.
-void foo3b(void **t) { // ERROR "leaking param: t to content of t level=0$"
-  *t = t;
-}
-
-void foo4(int *xx, int *yy) { // ERROR "xx does not escape$" "yy does not escape$"
-  xx = yy;
-}
-
-void foo5(int **xx, int *yy) { // ERROR "xx does not escape$" "yy does not escape$"
-  xx = &yy;
-}
-
-// Go: "leaking param: yy".
-void foo6(int **xx, int *yy) { // ERROR "xx does not escape$" "leaking param: yy to content of xx level=0$"
-  *xx = yy;
-}
-
-void foo7(int **xx, int *yy) { // ERROR "xx does not escape$" "yy does not escape$"
-  **xx = *yy;
-}
-
-int foo8(int *xx, int *yy) { // ERROR "xx does not escape$" "yy does not escape$"
-  xx = yy;
-  return *xx;
-}
-
-int *foo9(int *xx, int *yy) { // ERROR "leaking param: xx to result ~r0 level=0$" "leaking param: yy to result ~r0 level=0$"
-  xx = yy;
-  return xx;
-}
-
-void foo10(int *xx, int *yy) { // ERROR "xx does not escape$" "yy does not escape$"
-  *xx = *yy;
-}
-
 // A heap leak subsumes the result flow (leaks.go's Optimize).
 int *leaktosink(int *p) { // ERROR "leaking param: p$"
   gp = p;
