@@ -269,11 +269,9 @@ static void link_func(unit *u, callsite *cs, func *f) {
 // link_call connects cs to its targets; with in_batch_only, only to the
 // targets in the current batch (the next round of the fixpoint).
 void link_call(unit *u, callsite *cs, bool in_batch_only) {
-  vec targets = {0};
-  bool unknown;
-  callsite_targets(u, cs, &targets, &unknown);
-  for (int i = 0; i < targets.len; i++) {
-    func *f = targets.items[i];
+  bool unknown = cs->unknown_target;
+  for (int i = 0; i < cs->targets.len; i++) {
+    func *f = cs->targets.items[i];
     if (!in_batch_only || f->in_batch)
       link_func(u, cs, f);
   }
@@ -290,5 +288,4 @@ void link_call(unit *u, callsite *cs, bool in_batch_only) {
     else
       link_unknown(u, cs);
   }
-  vec_free(&targets);
 }

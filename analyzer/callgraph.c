@@ -49,8 +49,9 @@ void compute_sccs(unit *u, void (*batch)(unit *, vec *)) {
   for (int i = 0; i < u->all_funcs.len; i++) {
     func *f = u->all_funcs.items[i];
     for (callsite *cs = f->calls; cs; cs = cs->next) {
-      bool unknown;
-      callsite_targets(u, cs, &f->callees, &unknown);
+      callsite_targets(u, cs, &cs->targets, &cs->unknown_target);
+      for (int j = 0; j < cs->targets.len; j++)
+        vec_push(&f->callees, cs->targets.items[j]);
     }
   }
   tarjan t = {u, 0, {0}, batch};

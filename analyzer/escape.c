@@ -136,6 +136,8 @@ void free_graph(func *f) {
     free_location(f->locations.items[j]);
   for (int j = 0; j < f->sinks.len; j++)
     free_location(f->sinks.items[j]);
+  for (callsite *cs = f->calls; cs; cs = cs->next)
+    vec_free(&cs->targets);
   vec_free(&f->locations);
   vec_free(&f->stores);
   vec_free(&f->sinks);

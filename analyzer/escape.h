@@ -307,8 +307,9 @@ struct callsite {
   int nargs;
   location **args;  // one temp per argument (NULL: no pointers)
   location *result; // temp receiving the call's value, or NULL
-  int nparams;      // of the callee's type, to filter table targets
-  bool linked;
+  // Resolved once, by compute_sccs, once every function is lowered.
+  vec targets;         // func*: the functions with bodies it may call
+  bool unknown_target; // it may also call something without a body
 };
 
 void lower_call(unit *u, hole k, CXCursor c);
