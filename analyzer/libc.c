@@ -15,6 +15,7 @@
 //   sA>B   A itself is stored into what B points to (strtol's endptr)
 //   a      the result is a fresh allocation        (malloc)
 //   aB     a fresh allocation is stored into what B points to
+//   A      the result is fresh automatic storage of the caller (alloca)
 //   v0     the caller's variadic arguments are stored into *arg0 (va_start)
 //   f      frees its argument                      (for the rewriter)
 //
@@ -41,7 +42,7 @@ static const libc_model models[] = {
     {"accept", ""},
     {"access", ""},
     {"aligned_alloc", "a"},
-    {"alloca", "a"},
+    {"alloca", "A"},
     {"asctime", ""},
     {"asctime_r", "r1"},
     {"atexit", ""},
@@ -312,8 +313,9 @@ static location *arg(callsite *cs, int i) {
   return i >= 0 && i < cs->nargs ? cs->args[i] : NULL;
 }
 
-// fresh returns the allocation site of a malloc-family call.
-static location *fresh(unit *u, callsite *cs) {
+// fresh returns the allocation site of a malloc-family call, or of alloca's
+// automatic storage, which lives as long as the calling function.
+static location *fresh(unit *u, callsite *cs, bool automatic) {
   location *a = new_location(u, cs->caller, LOC_ALLOC, "{storage for call}");
   a->alloc = ALLOC_MALLOC;
   // Heap memory: no block ends its life, but an allocation made in a loop
@@ -327,8 +329,8 @@ static location *fresh(unit *u, callsite *cs) {
     }
   if (a->scope == cs->caller->top && cs->goto_loop)
     a->scope = cs->goto_loop;
-  if (strstr(cs->callee_name, "alloca")) {
-    a->alloc = ALLOC_ALLOCA; // automatic storage of the whole function
+  if (automatic) {
+    a->alloc = ALLOC_ALLOCA;
     a->scope = cs->caller->top;
   }
   a->decl = a->where = cs->call;
@@ -388,11 +390,12 @@ void apply_libc_model(unit *u, callsite *cs, const libc_model *m) {
         add_store(u, cs, arg(cs, b), arg(cs, a), op == 'c' ? 1 : 0, n);
       break;
     case 'a':
+    case 'A':
       result_known = true;
       if (a < 0 && cs->result)
-        add_edge(u, cs->result, fresh(u, cs), -1, n);
+        add_edge(u, cs->result, fresh(u, cs, op == 'A'), -1, n);
       else if (arg(cs, a))
-        add_store(u, cs, arg(cs, a), fresh(u, cs), -1, n);
+        add_store(u, cs, arg(cs, a), fresh(u, cs, op == 'A'), -1, n);
       break;
     case 'v':
       if (arg(cs, a) && cs->caller->varargs)
