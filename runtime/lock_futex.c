@@ -1,0 +1,52 @@
+// Futex-based mutex.
+//
+// Go's lock_futex.go, which is Drepper's "Futexes Are Tricky" mutex 2: the
+// key is 0 when unlocked, 1 when locked, 2 when locked and some thread may
+// sleep on it. An uncontended lock and unlock are one atomic instruction
+// each; a contended lock spins briefly (the holder of a heap lock keeps it
+// for a few hundred instructions) before it sleeps in the kernel.
+//
+// The heap's locks are taken around span and page-run changes only, never on
+// the allocation fast path, and nothing holding one allocates from the heap.
+#include "runtime.h"
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+// Spins before sleeping: enough to outlast a critical section of the mheap.
+#define ACTIVE_SPIN 100
+
+static void futex_wait(_Atomic uint32_t *addr, uint32_t val) {
+  syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void futex_wake(_Atomic uint32_t *addr) {
+  syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+void mutex_lock(mutex *l) {
+  uint32_t v = 0;
+  if (likely(atomic_compare_exchange_strong_explicit(
+          &l->key, &v, 1, memory_order_acquire, memory_order_relaxed)))
+    return;
+  for (int i = 0; i < ACTIVE_SPIN; i++) {
+    cpu_relax();
+    v = 0;
+    if (atomic_load_explicit(&l->key, memory_order_relaxed) == 0 &&
+        atomic_compare_exchange_weak_explicit(
+            &l->key, &v, 1, memory_order_acquire, memory_order_relaxed))
+      return;
+  }
+  // Sleep, announcing a waiter: whoever unlocks a 2 must wake someone.
+  while (atomic_exchange_explicit(&l->key, 2, memory_order_acquire) != 0)
+    futex_wait(&l->key, 2);
+}
+
+void mutex_unlock(mutex *l) {
+  uint32_t v = atomic_exchange_explicit(&l->key, 0, memory_order_release);
+  if (unlikely(v == 2))
+    futex_wake(&l->key);
+  else if (unlikely(v == 0))
+    throw("unlock of unlocked lock");
+}

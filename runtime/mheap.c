@@ -1,0 +1,482 @@
+// Page heap.
+//
+// See malloc.c for an overview. The mheap owns every page of the heap. Pages
+// come from arenas: 64 MB regions aligned to 64 MB, reserved from the OS
+// with mmap (untouched pages cost no memory), each with a heap_arena record
+// that maps every page to its span. The arena index maps an address's arena
+// frame to that record, so span_of (runtime.h) finds any address's span in
+// two loads, and says NULL for addresses the heap never mapped.
+//
+// Free pages form free spans: maximal runs, coalesced with their neighbours
+// when freed, found through the span map of their first and last pages. Free
+// spans sit in bins by length, as TCMalloc's page heap (Go's page allocator
+// with its radix summaries answers the same question, "lowest-addressed run
+// of at least n free pages", for a heap shared by many Ps; with one lock and
+// runs counted in the thousands, bins are as fast and far simpler):
+//
+//	bins[n], 1 <= n < BIG_BIN: runs of exactly n pages, newest first
+//	bins[BIG_BIN]: runs of BIG_BIN pages or more, searched for the best fit
+//	nonempty: one bit per bin, so the smallest fitting bin is one ctz away
+//
+// Returning memory. A freed run joins the scavenger queue with its time; a
+// run idle longer than SCAVENGE_DELAY_NS is returned to the OS with
+// madvise(MADV_DONTNEED) the next time the heap is entered (Go's background
+// scavenger keeps a similar distance from the heap's working set). Which
+// pages are returned is exact, in each arena's released bitmap: a run
+// handed out again reports whether any of its pages may hold old data
+// (needzero), and the statistics count released bytes exactly.
+//
+// Everything here runs under mheap.lock, except span_of, which reads the
+// span map without it (an entry is one aligned word).
+#include "runtime.h"
+
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+// Runs of BIG_BIN pages or more share the last bin.
+#define BIG_BIN 128
+// How long a free run stays mapped before the scavenger returns it: long
+// enough that a program cycling through memory reuses it warm.
+#define SCAVENGE_DELAY_NS (1000 * 1000 * 1000LL)
+// The bitmap sizes span structs come in: 1 << 0 .. 1 << 4 words.
+#define SPAN_STRUCT_KINDS 5
+
+// The arena index: 32 MB of .bss, of which only the pages holding the slots
+// of arenas in use are ever touched.
+heap_arena *arena_index[ARENA_INDEX_SLOTS];
+
+static struct mheap {
+  mutex lock;
+  span_list bins[BIG_BIN + 1];
+  uint64_t nonempty[(BIG_BIN + 64) / 64];
+  mspan *scav_first, *scav_last;          // scavenger queue, oldest first
+  mspan *span_structs[SPAN_STRUCT_KINDS]; // free span structs by size
+  heap_stats stats;
+} heap;
+
+// ---------------------------------------------------------------------------
+// Span structs and the span map
+// ---------------------------------------------------------------------------
+
+static int words_log2(uintptr_t words) {
+  int k = 0;
+  while (((uintptr_t)1 << k) < words)
+    k++;
+  return k;
+}
+
+// new_span_struct returns a zeroed span struct with room for bitmaps of
+// 1 << k words each, or NULL.
+static mspan *new_span_struct(int k) {
+  size_t size = sizeof(mspan) + 3 * sizeof(uint64_t) * ((size_t)1 << k);
+  _Static_assert(offsetof(mspan, bits) - offsetof(mspan, alloc_cache) <= 48,
+                 "the hot fields of mspan outgrew their cache line");
+  mspan *s = heap.span_structs[k];
+  if (s != NULL) {
+    if (s->state != MSPAN_DEAD || s->nwords_log2 != k)
+      throw("free span struct list corrupted");
+    heap.span_structs[k] = s->next;
+  } else if ((s = persistent_alloc(size)) == NULL)
+    return NULL;
+  memset(s, 0, size);
+  s->nwords_log2 = (uint8_t)k;
+  return s;
+}
+
+static void free_span_struct(mspan *s) {
+  if (s->state == MSPAN_DEAD)
+    throw("span struct freed twice");
+  s->state = MSPAN_DEAD;
+  atomic_store_explicit(&s->owner, NULL, memory_order_relaxed);
+  s->next = heap.span_structs[s->nwords_log2];
+  heap.span_structs[s->nwords_log2] = s;
+}
+
+static heap_arena *arena_of(uintptr_t p) {
+  return arena_index[p >> ARENA_SHIFT];
+}
+
+static void set_span(uintptr_t page_addr, mspan *s) {
+  heap_arena *ha = arena_of(page_addr);
+  __atomic_store_n(&ha->spans[(page_addr >> PAGE_SHIFT) % PAGES_PER_ARENA], s,
+                   __ATOMIC_RELEASE);
+}
+
+// set_spans maps every page of s to s (in-use spans: any interior address
+// finds its span) or, with ends_only, its first and last pages (free runs).
+static void set_spans(mspan *s, bool ends_only) {
+  if (ends_only) {
+    set_span(s->base, s);
+    set_span(span_limit(s) - PAGE_SIZE, s);
+    return;
+  }
+  for (uintptr_t p = s->base; p < span_limit(s); p += PAGE_SIZE)
+    set_span(p, s);
+}
+
+// take_released clears the released bits of [base, base+npages) and returns
+// how many were set.
+static uintptr_t take_released(uintptr_t base, uintptr_t npages) {
+  uintptr_t n = 0;
+  for (uintptr_t p = base, end = base + npages * PAGE_SIZE; p < end;
+       p += PAGE_SIZE) {
+    uintptr_t i = (p >> PAGE_SHIFT) % PAGES_PER_ARENA;
+    uint64_t *w = &arena_of(p)->released[i / 64];
+    uint64_t bit = (uint64_t)1 << (i % 64);
+    if (*w & bit) {
+      *w &= ~bit;
+      n++;
+    }
+  }
+  return n;
+}
+
+static void mark_released(uintptr_t base, uintptr_t npages) {
+  for (uintptr_t p = base, end = base + npages * PAGE_SIZE; p < end;
+       p += PAGE_SIZE) {
+    uintptr_t i = (p >> PAGE_SHIFT) % PAGES_PER_ARENA;
+    arena_of(p)->released[i / 64] |= (uint64_t)1 << (i % 64);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Bins and the scavenger queue
+// ---------------------------------------------------------------------------
+
+static int bin_of(uintptr_t npages) {
+  return npages < BIG_BIN ? (int)npages : BIG_BIN;
+}
+
+static void bin_insert(mspan *s) {
+  int b = bin_of(s->npages);
+  span_list_push(&heap.bins[b], s);
+  heap.nonempty[b / 64] |= (uint64_t)1 << (b % 64);
+}
+
+static void bin_remove(mspan *s) {
+  int b = bin_of(s->npages);
+  span_list_remove(&heap.bins[b], s);
+  if (heap.bins[b].first == NULL)
+    heap.nonempty[b / 64] &= ~((uint64_t)1 << (b % 64));
+}
+
+static bool scav_queued(const mspan *s) { return s->freed_at >= 0; }
+
+static void scav_remove(mspan *s) {
+  if (!scav_queued(s))
+    return;
+  if (s->scav_prev != NULL)
+    s->scav_prev->scav_next = s->scav_next;
+  else
+    heap.scav_first = s->scav_next;
+  if (s->scav_next != NULL)
+    s->scav_next->scav_prev = s->scav_prev;
+  else
+    heap.scav_last = s->scav_prev;
+  s->scav_next = s->scav_prev = NULL;
+  s->freed_at = -1;
+}
+
+static void scav_push(mspan *s, int64_t now) {
+  s->freed_at = now;
+  s->scav_next = NULL;
+  s->scav_prev = heap.scav_last;
+  if (heap.scav_last != NULL)
+    heap.scav_last->scav_next = s;
+  else
+    heap.scav_first = s;
+  heap.scav_last = s;
+}
+
+static int64_t nanotime(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+// release returns free run s's pages to the OS.
+static void release(mspan *s) {
+  scav_remove(s);
+  madvise((void *)s->base, s->npages * PAGE_SIZE, MADV_DONTNEED);
+  uintptr_t already = take_released(s->base, s->npages);
+  mark_released(s->base, s->npages);
+  heap.stats.released += (s->npages - already) * PAGE_SIZE;
+}
+
+// scavenge releases the runs that have been free since before deadline.
+static void scavenge(int64_t deadline) {
+  while (heap.scav_first != NULL && heap.scav_first->freed_at <= deadline)
+    release(heap.scav_first);
+}
+
+// ---------------------------------------------------------------------------
+// Free runs
+// ---------------------------------------------------------------------------
+
+// free_run_of returns the free run ending just below p or starting at p, or
+// NULL. The span map may hold stale entries; the checks reject them.
+static mspan *free_run_at(uintptr_t page_addr, uintptr_t want_base,
+                          uintptr_t want_limit) {
+  mspan *s = span_of(page_addr);
+  if (s == NULL || s->state != MSPAN_FREE)
+    return NULL;
+  if (want_base != 0 && s->base != want_base)
+    return NULL;
+  if (want_limit != 0 && span_limit(s) != want_limit)
+    return NULL;
+  return s;
+}
+
+// insert_free adds free run s to the heap, merging it with free neighbours.
+// freed_at is when its pages were last used (it joins the scavenger queue
+// then), or -1 when none is resident. A merged run keeps the latest time of
+// its parts.
+static void insert_free(mspan *s, int64_t freed_at) {
+  s->state = MSPAN_FREE;
+  s->freed_at = -1;
+  mspan *before = free_run_at(s->base - PAGE_SIZE, 0, s->base);
+  if (before != NULL) {
+    if (before->freed_at > freed_at)
+      freed_at = before->freed_at;
+    bin_remove(before);
+    scav_remove(before);
+    s->base = before->base;
+    s->npages += before->npages;
+    free_span_struct(before);
+  }
+  mspan *after = free_run_at(span_limit(s), span_limit(s), 0);
+  if (after != NULL) {
+    if (after->freed_at > freed_at)
+      freed_at = after->freed_at;
+    bin_remove(after);
+    scav_remove(after);
+    s->npages += after->npages;
+    free_span_struct(after);
+  }
+  set_spans(s, true);
+  bin_insert(s);
+  if (freed_at >= 0)
+    scav_push(s, freed_at);
+}
+
+// find_run returns the smallest free run of at least npages pages, the
+// lowest-addressed among equals in the big bin, or NULL.
+static mspan *find_run(uintptr_t npages) {
+  for (int b = bin_of(npages); b <= BIG_BIN; b = (b | 63) + 1) {
+    uint64_t w = heap.nonempty[b / 64] & (~(uint64_t)0 << (b % 64));
+    if (w == 0)
+      continue;
+    b = (b & ~63) + __builtin_ctzll(w);
+    if (b < BIG_BIN)
+      return heap.bins[b].first;
+    mspan *best = NULL;
+    for (mspan *s = heap.bins[BIG_BIN].first; s != NULL; s = s->next)
+      if (s->npages >= npages &&
+          (best == NULL || s->npages < best->npages ||
+           (s->npages == best->npages && s->base < best->base)))
+        best = s;
+    return best;
+  }
+  return NULL;
+}
+
+// grow maps new arenas holding at least npages pages and adds them as a
+// free run. It reports false when the OS refuses.
+static bool grow(uintptr_t npages) {
+  uintptr_t bytes = npages * PAGE_SIZE;
+  if (bytes / PAGE_SIZE != npages || bytes > ((uintptr_t)1 << 46))
+    return false;
+  bytes = (bytes + ARENA_BYTES - 1) & ~(ARENA_BYTES - 1);
+  char *region = sys_alloc(bytes, ARENA_BYTES);
+  if (region == NULL)
+    return false;
+  if ((uintptr_t)region + bytes > ((uintptr_t)1 << ADDRESS_BITS)) {
+    munmap(region, bytes);
+    return false;
+  }
+  for (uintptr_t a = (uintptr_t)region; a < (uintptr_t)region + bytes;
+       a += ARENA_BYTES) {
+    heap_arena *ha = persistent_alloc(sizeof(heap_arena));
+    if (ha == NULL)
+      return false; // the arenas registered so far stay unused
+    __atomic_store_n(&arena_index[a >> ARENA_SHIFT], ha, __ATOMIC_RELEASE);
+  }
+  mspan *s = new_span_struct(0);
+  if (s == NULL)
+    return false;
+  s->base = (uintptr_t)region;
+  s->npages = bytes / PAGE_SIZE;
+  mark_released(s->base, s->npages);
+  heap.stats.sys += bytes;
+  heap.stats.released += bytes;
+  insert_free(s, -1);
+  return true;
+}
+
+// alloc_run takes npages pages aligned to align bytes (a power of two, at
+// least PAGE_SIZE) out of the free runs, growing the heap if it must. It
+// returns the run's address and sets *needzero, or returns 0.
+static uintptr_t alloc_run(uintptr_t npages, uintptr_t align, bool *needzero) {
+  uintptr_t slack = align / PAGE_SIZE - 1;
+  if (npages + slack < npages)
+    return 0;
+  mspan *f = find_run(npages + slack);
+  if (f == NULL) {
+    if (!grow(npages + slack))
+      return 0;
+    f = find_run(npages + slack);
+  }
+  bin_remove(f);
+  int64_t freed_at = f->freed_at;
+  scav_remove(f);
+  uintptr_t base = (f->base + align - 1) & ~(align - 1);
+  uintptr_t head = (base - f->base) / PAGE_SIZE;
+  uintptr_t tail = f->npages - head - npages;
+  if (head > 0) {
+    mspan *h = new_span_struct(0);
+    if (h == NULL) // keep the run whole rather than lose pages
+      throw("out of memory for span structs");
+    h->base = f->base;
+    h->npages = head;
+    insert_free(h, freed_at);
+  }
+  if (tail > 0) {
+    f->base = base + npages * PAGE_SIZE;
+    f->npages = tail;
+    insert_free(f, freed_at);
+  } else {
+    free_span_struct(f);
+  }
+  uintptr_t released = take_released(base, npages);
+  heap.stats.released -= released * PAGE_SIZE;
+  *needzero = released != npages;
+  return base;
+}
+
+// ---------------------------------------------------------------------------
+// Allocation and free
+// ---------------------------------------------------------------------------
+
+bool mheap_init(void) { return true; }
+
+// alloc_span allocates an in-use span of npages pages whose struct has
+// bitmaps of words words; the caller sets its class. Returns NULL when out
+// of memory.
+static mspan *alloc_span(uintptr_t npages, uintptr_t align, int spanclass,
+                         uint8_t state) {
+  mutex_lock(&heap.lock);
+  mspan *s = new_span_struct(words_log2(span_words(spanclass)));
+  bool needzero = false;
+  uintptr_t base = s == NULL ? 0 : alloc_run(npages, align, &needzero);
+  if (base == 0) {
+    if (s != NULL)
+      free_span_struct(s);
+    mutex_unlock(&heap.lock);
+    return NULL;
+  }
+  s->base = base;
+  s->npages = npages;
+  s->state = state;
+  s->needzero = needzero;
+  s->freed_at = -1;
+  set_spans(s, false);
+  heap.stats.inuse += npages * PAGE_SIZE;
+  if (state == MSPAN_MANUAL) {
+    heap.stats.manual += npages * PAGE_SIZE;
+  } else {
+    heap.stats.spans_by_class[spanclass]++;
+    if (spanclass == 0) {
+      heap.stats.large_alloc += npages * PAGE_SIZE;
+      heap.stats.large_mallocs++;
+    }
+  }
+  mutex_unlock(&heap.lock);
+  return s;
+}
+
+// mheap_alloc_small returns a fresh span of class spanclass with every
+// object free, or NULL.
+mspan *mheap_alloc_small(int spanclass) {
+  mspan *s = alloc_span(class_to_allocnpages[spanclass], PAGE_SIZE, spanclass,
+                        MSPAN_IN_USE);
+  if (s != NULL)
+    mspan_init_class(s, spanclass);
+  return s;
+}
+
+// mheap_alloc_large returns a span holding one object of npages pages
+// aligned to align, or NULL.
+mspan *mheap_alloc_large(uintptr_t npages, uintptr_t align) {
+  mspan *s = alloc_span(npages, align, 0, MSPAN_IN_USE);
+  if (s == NULL)
+    return NULL;
+  s->nelems = 1;
+  s->alloc_count = 1;
+  s->list = SPAN_LARGE;
+  span_alloc_bits(s)[0] = 1;
+  return s;
+}
+
+// mheap_alloc_manual returns a span of npages pages for the caller to manage
+// (goroutine stacks: Go's allocManual), or NULL.
+mspan *mheap_alloc_manual(uintptr_t npages) {
+  return alloc_span(npages, PAGE_SIZE, 0, MSPAN_MANUAL);
+}
+
+// mheap_free_span returns in-use span s's pages to the heap. s must be
+// unowned: a large span, or a small span with no allocated object.
+void mheap_free_span(mspan *s) {
+  int64_t now = nanotime();
+  mutex_lock(&heap.lock);
+  heap.stats.inuse -= s->npages * PAGE_SIZE;
+  if (s->state == MSPAN_MANUAL) {
+    heap.stats.manual -= s->npages * PAGE_SIZE;
+  } else if (s->spanclass == 0) {
+    heap.stats.large_alloc -= s->npages * PAGE_SIZE;
+    heap.stats.large_frees++;
+  }
+  if (s->state == MSPAN_IN_USE)
+    heap.stats.spans_by_class[s->spanclass]--;
+  // The struct keeps describing the run: free runs need no bitmaps.
+  insert_free(s, now);
+  scavenge(now - SCAVENGE_DELAY_NS);
+  mutex_unlock(&heap.lock);
+}
+
+void mheap_free_manual(mspan *s) {
+  if (s->state != MSPAN_MANUAL)
+    throw("mheap_free_manual of a span not in manual state");
+  mheap_free_span(s);
+}
+
+// mheap_release_all returns every free page to the OS now.
+void mheap_release_all(void) {
+  mutex_lock(&heap.lock);
+  scavenge(INT64_MAX);
+  mutex_unlock(&heap.lock);
+}
+
+void mheap_lock(void) { mutex_lock(&heap.lock); }
+void mheap_unlock(void) { mutex_unlock(&heap.lock); }
+
+void mheap_read_stats(escrt_memstats *st) {
+  mutex_lock(&heap.lock);
+  heap_stats h = heap.stats;
+  mutex_unlock(&heap.lock);
+  st->heap_sys = h.sys;
+  st->heap_inuse = h.inuse;
+  st->heap_idle = h.sys - h.inuse;
+  st->heap_released = h.released;
+  st->stack_inuse = h.manual;
+  st->heap_alloc += h.large_alloc;
+  st->by_size[0].mallocs = h.large_mallocs;
+  st->by_size[0].frees = h.large_frees;
+  st->mallocs += h.large_mallocs;
+  st->frees += h.large_frees;
+  st->spans_inuse = 0;
+  for (int c = 0; c < NUM_SIZE_CLASSES; c++) {
+    st->by_size[c].spans = h.spans_by_class[c];
+    st->spans_inuse += h.spans_by_class[c];
+  }
+}

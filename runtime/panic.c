@@ -1,0 +1,95 @@
+// Fatal errors.
+//
+// The runtime's error triad (see HACKING.md): throw for runtime bugs, fatal
+// for user faults the program cannot recover from, and, once goroutines land,
+// Go's panic texts for recoverable misuse. Both throw and fatal print one line
+// "fatal error: ..." to standard error and exit with status 2, as Go does.
+//
+// They run when the heap may be corrupt or its locks held, so they allocate
+// nothing: messages are assembled in a buffer on the stack and written with
+// one write(2), and the process ends with _exit, skipping atexit handlers
+// that could call back into the heap.
+#include "runtime.h"
+
+#include <string.h>
+#include <unistd.h>
+
+// A message under construction in a fixed buffer; overflow truncates.
+typedef struct message {
+  char buf[256];
+  size_t len;
+} message;
+
+static void put(message *m, const char *s) {
+  size_t n = strlen(s);
+  if (n > sizeof m->buf - m->len)
+    n = sizeof m->buf - m->len;
+  memcpy(m->buf + m->len, s, n);
+  m->len += n;
+}
+
+static void put_hex(message *m, uintptr_t v) {
+  char tmp[2 + 16 + 1];
+  char *p = tmp + sizeof tmp - 1;
+  *p = '\0';
+  do {
+    *--p = "0123456789abcdef"[v & 15];
+    v >>= 4;
+  } while (v != 0);
+  *--p = 'x';
+  *--p = '0';
+  put(m, p);
+}
+
+static void put_dec(message *m, uintptr_t v) {
+  char tmp[21];
+  char *p = tmp + sizeof tmp - 1;
+  *p = '\0';
+  do {
+    *--p = (char)('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  put(m, p);
+}
+
+static _Noreturn void die(message *m) {
+  put(m, "\n");
+  if (m->buf[m->len - 1] != '\n')
+    m->buf[m->len - 1] = '\n';
+  ssize_t ignored = write(STDERR_FILENO, m->buf, m->len);
+  (void)ignored;
+  _exit(2);
+}
+
+void throw(const char *msg) {
+  message m = {.len = 0};
+  put(&m, "fatal error: runtime: ");
+  put(&m, msg);
+  die(&m);
+}
+
+void fatal(const char *msg) {
+  message m = {.len = 0};
+  put(&m, "fatal error: ");
+  put(&m, msg);
+  die(&m);
+}
+
+void fatal_free(const char *verb, const void *p, const char *why, uintptr_t obj,
+                uintptr_t size) {
+  message m = {.len = 0};
+  put(&m, "fatal error: ");
+  put(&m, verb);
+  put(&m, " of ");
+  put_hex(&m, (uintptr_t)p);
+  put(&m, ": ");
+  put(&m, why);
+  if (obj != 0) {
+    put(&m, " (object ");
+    put_hex(&m, obj);
+    put(&m, ", size ");
+    put_dec(&m, size);
+    put(&m, ")");
+  }
+  die(&m);
+}

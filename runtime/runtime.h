@@ -1,0 +1,351 @@
+// runtime.h: the runtime's one internal header.
+//
+// Types first, then the functions each file exports to the others, sectioned
+// by implementing file as mimalloc's internal.h is. The design is in
+// malloc.c (the heap) and HACKING.md (conventions every file keeps: the
+// error triad, which code may not allocate, the lock order). Public
+// functions carry the escrt_ prefix and live in include/escape/; everything
+// here is internal and hidden from the shared library's symbol table.
+#ifndef ESCRT_RUNTIME_H
+#define ESCRT_RUNTIME_H
+
+#include "escape/malloc.h"
+#include "sizeclasses.h"
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define HIDDEN __attribute__((visibility("hidden")))
+#define NOINLINE __attribute__((noinline))
+
+// popcount counts the set bits of x. Without -mpopcnt, GCC's builtin is a
+// library call; this is the branch-free SWAR count it would inline.
+static inline uint32_t popcount(uint64_t x) {
+#if defined(__POPCNT__)
+  return (uint32_t)__builtin_popcountll(x);
+#else
+  x = x - ((x >> 1) & 0x5555555555555555u);
+  x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+  return (uint32_t)((x * 0x0101010101010101u) >> 56);
+#endif
+}
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+typedef struct mspan mspan;
+typedef struct span_list span_list;
+typedef struct mcache mcache;
+typedef struct mcentral mcentral;
+typedef struct mheap mheap;
+typedef struct heap_arena heap_arena;
+typedef struct mutex mutex;
+
+// Address space. Arenas are 64 MB and aligned to their size; the arena index
+// has one slot per arena frame of the 48-bit user address space (4 M slots,
+// 32 MB of reserved, mostly untouched, memory), as Go's on linux/amd64.
+#define ARENA_SHIFT 26
+#define ARENA_BYTES ((uintptr_t)1 << ARENA_SHIFT)
+#define PAGES_PER_ARENA (ARENA_BYTES / PAGE_SIZE)
+#define ADDRESS_BITS 48
+#define ARENA_INDEX_SLOTS ((uintptr_t)1 << (ADDRESS_BITS - ARENA_SHIFT))
+
+// The most objects a span holds (class 1: 8-byte objects in one page), and
+// the 64-bit words of one bitmap over them.
+#define MAX_SPAN_OBJECTS (PAGE_SIZE / 8)
+#define MAX_BITMAP_WORDS (MAX_SPAN_OBJECTS / 64)
+
+//
+// lock_futex.c
+//
+
+// mutex is a futex-based lock (Drepper's three-state mutex, as Go's
+// lock_futex.go): 0 unlocked, 1 locked, 2 locked with waiters. The zero value
+// is unlocked. Nothing holding a mutex may allocate from the heap.
+struct mutex {
+  _Atomic uint32_t key;
+};
+
+void mutex_lock(mutex *l);
+void mutex_unlock(mutex *l);
+
+//
+// panic.c
+//
+
+// throw reports a runtime bug and exits with status 2: "fatal error: msg".
+// msg is a string constant; throw allocates nothing.
+_Noreturn void throw(const char *msg);
+// fatal reports a user fault the program cannot recover from, as throw.
+_Noreturn void fatal(const char *msg);
+// fatal_free reports a bad free-like call: "fatal error: VERB of 0xP: WHY",
+// with the object's address and size appended when obj is not 0.
+_Noreturn void fatal_free(const char *verb, const void *p, const char *why,
+                          uintptr_t obj, uintptr_t size);
+
+//
+// mfixalloc.c
+//
+
+// persistent_alloc returns size zeroed bytes of off-heap memory that is
+// never freed (Go's persistentalloc), or NULL when the OS refuses.
+void *persistent_alloc(size_t size);
+// sys_alloc maps size bytes of fresh zeroed memory aligned to align (a power
+// of two, at least a page), or returns NULL.
+void *sys_alloc(size_t size, size_t align);
+// sys_metadata_bytes reports what persistent_alloc has obtained.
+uint64_t sys_metadata_bytes(void);
+void persistent_lock(void);
+void persistent_unlock(void);
+
+//
+// mbitmap.c
+//
+
+// span_list is a doubly linked list of spans through mspan.next/prev.
+struct span_list {
+  mspan *first;
+  mspan *last;
+  uintptr_t len;
+};
+
+void span_list_push(span_list *l, mspan *s);
+void span_list_push_front(span_list *l, mspan *s);
+void span_list_remove(span_list *l, mspan *s);
+mspan *span_list_pop(span_list *l);
+
+// span states.
+enum {
+  MSPAN_DEAD,   // struct not describing memory
+  MSPAN_FREE,   // a free page run owned by the mheap
+  MSPAN_IN_USE, // objects of one class, or one large object
+  MSPAN_MANUAL, // pages handed out whole (goroutine stacks)
+};
+
+// Which of its holder's lists a small-object span is on.
+enum {
+  SPAN_CACHED,  // an mcache's current span for its class
+  SPAN_PARTIAL, // an mcache's or mcentral's spans with free objects
+  SPAN_FULL,    // spans with no (or too few) free objects
+  SPAN_LARGE,   // a large object's span: on no list
+};
+
+// An mspan is a run of pages. In use, it is cut into nelems objects of
+// elemsize bytes starting at base; object n lives at base + n*elemsize.
+//
+// Allocation state is in alloc_bits and alloc_cache:
+//   allocBits bit n == 1 implies object n is allocated (or freed by another
+//   thread and not yet collected: then remote_bits bit n == 1 too).
+//   allocBits bit n == 0 implies object n is free, or it waits in the cache.
+// alloc_cache holds the free objects of the word that starts at freeindex (a
+// multiple of 64) not yet handed out: bit i set implies object freeindex+i is
+// free; objects freed after the word was loaded are found by the next scan.
+// Counts are kept per cache word, not per object, so the fast path writes
+// only the cache and the bitmap: loading a word counts its free objects as
+// allocated, and dropping it uncounts those left.
+//   alloc_count == popcount(alloc_bits) + popcount(alloc_cache)
+//
+// The owner (an mcache) alone writes alloc_bits, alloc_cache, freeindex,
+// alloc_count and the list links; other threads free by setting remote_bits
+// with an atomic or, and the owner collects them (mspan_collect). A span with
+// no owner belongs to its mcentral and is changed only under its lock.
+//
+// Layout: the struct is 64-byte aligned; the fields the free and malloc
+// fast paths read fill its second cache line, followed at once by the alloc
+// bitmap, whose first two words (all of it for objects of 64 bytes and up)
+// share that line.
+struct mspan {
+  // Cold: the span's place in the heap and in lists.
+  uintptr_t npages;                // pages in the span
+  mspan *next, *prev;              // links of the list the span is on
+  mspan *scav_next, *scav_prev;    // free runs: the scavenger queue
+  int64_t freed_at;                // free runs: ns when freed; -1 if not queued
+  _Atomic uint32_t remote_pending; // remote_bits may hold uncollected frees
+  uint8_t state;                   // MSPAN_*
+  uint8_t needzero;                // memory may hold old data (else it is zero)
+  uint8_t nwords_log2;             // each bitmap has 1 << nwords_log2 words
+
+  // Hot: read on every allocation and free, one cache line with the bitmap.
+  uint64_t alloc_cache __attribute__((aligned(64))); // see above
+  uintptr_t base;          // address of the first object
+  _Atomic(mcache *) owner; // the mcache holding it, or NULL (mcentral's)
+  uint32_t freeindex;      // first object of the cached word; multiple of 64
+  uint32_t alloc_count;    // allocated objects, counting the cached ones
+  uint32_t elemsize;       // object size; 0 for large and manual spans
+  uint32_t divmagic;       // (off * divmagic) >> 32 == off / elemsize
+  uint32_t limit_off;      // nelems * elemsize: no object at or past it
+  uint16_t nelems;         // objects in the span
+  uint8_t spanclass;       // size class; 0 for large and manual spans
+  uint8_t list;            // SPAN_CACHED, SPAN_PARTIAL, SPAN_FULL, SPAN_LARGE
+
+  // Three bitmaps of 1 << nwords_log2 words each: alloc, gcmark, remote.
+  uint64_t bits[];
+};
+
+static inline uint64_t *span_alloc_bits(mspan *s) { return s->bits; }
+static inline uint64_t *span_gcmark_bits(mspan *s) {
+  return s->bits + ((uintptr_t)1 << s->nwords_log2);
+}
+static inline _Atomic uint64_t *span_remote_bits(mspan *s) {
+  return (_Atomic uint64_t *)(s->bits + ((uintptr_t)2 << s->nwords_log2));
+}
+static inline uintptr_t span_limit(const mspan *s) {
+  return s->base + s->npages * PAGE_SIZE;
+}
+// span_object_index returns the index of the object holding p.
+static inline uintptr_t span_object_index(const mspan *s, uintptr_t p) {
+  return (uintptr_t)(((uint64_t)(p - s->base) * s->divmagic) >> 32);
+}
+
+// mspan_take hands out the lowest cached object of s, whose cache is not
+// empty (Go's nextFreeFast): one ctz, and the object's bit set.
+static inline void *mspan_take(mspan *s, uint64_t cache) {
+  uint64_t bit = cache & -cache;
+  uintptr_t idx = s->freeindex + (uintptr_t)__builtin_ctzll(cache);
+  uint64_t *w = &span_alloc_bits(s)[s->freeindex / 64];
+  s->alloc_cache = cache ^ bit;
+  __atomic_store_n(w, *w | bit, __ATOMIC_RELAXED);
+  return (void *)(s->base + idx * s->elemsize);
+}
+
+void mspan_init_class(mspan *s, int spanclass);
+uint32_t mspan_refill_cache(mspan *s);
+uint32_t mspan_reset_cache(mspan *s);
+uint32_t mspan_drop_cache(mspan *s);
+uint32_t mspan_collect(mspan *s);
+bool mspan_is_valid(mspan *s);
+uintptr_t span_words(int spanclass);
+
+//
+// mheap.c
+//
+
+// heap_arena is the metadata of one 64 MB arena (Go's heapArena): the span
+// of every page, and which pages were returned to the OS.
+struct heap_arena {
+  mspan *spans[PAGES_PER_ARENA];           // in-use: every page; free: ends
+  uint64_t released[PAGES_PER_ARENA / 64]; // page returned to the OS
+};
+
+extern heap_arena *arena_index[ARENA_INDEX_SLOTS];
+
+// span_of returns the span holding address p, or NULL when p is not in a
+// page of this heap. O(1): two loads. Bits of p above the 48-bit address
+// space are ignored here: a caller that finds a span checks p against its
+// range, which such a pointer fails.
+static inline mspan *span_of(uintptr_t p) {
+  heap_arena *ha = arena_index[(p >> ARENA_SHIFT) % ARENA_INDEX_SLOTS];
+  if (unlikely(ha == NULL))
+    return NULL;
+  return ha->spans[(p >> PAGE_SHIFT) & (PAGES_PER_ARENA - 1)];
+}
+
+bool mheap_init(void);
+mspan *mheap_alloc_small(int spanclass);
+mspan *mheap_alloc_large(uintptr_t npages, uintptr_t align);
+mspan *mheap_alloc_manual(uintptr_t npages);
+void mheap_free_span(mspan *s);
+void mheap_free_manual(mspan *s);
+void mheap_release_all(void);
+void mheap_lock(void);
+void mheap_unlock(void);
+void mheap_read_stats(struct escrt_memstats *st);
+
+//
+// mcentral.c
+//
+
+// mcentral holds the spans of one size class that no mcache owns: spans
+// flushed by exiting threads and spans an mcache gave back. One lock.
+struct mcentral {
+  mutex lock;
+  uint8_t spanclass;
+  span_list partial; // spans with free objects
+  span_list full;    // spans with no free object
+} __attribute__((aligned(64)));
+
+extern mcentral mcentrals[NUM_SIZE_CLASSES];
+
+mspan *mcentral_cache_span(mcentral *c, mcache *owner);
+void mcentral_uncache_span(mcentral *c, mspan *s);
+void mcentral_free_remote(mcentral *c, mspan *s);
+void mcentral_init(void);
+
+//
+// mcache.c
+//
+
+// mcache is a thread's cache of spans, one current span per size class plus
+// the spans it owns (Go's per-P mcache, per thread until the scheduler
+// lands). Only its thread touches it, save the atomic remote_frees counters.
+//
+// Accessed on every malloc and free: alloc, nmalloc, nfree.
+struct mcache {
+  mspan *alloc[NUM_SIZE_CLASSES];     // current span per class, never NULL
+  uint64_t nmalloc[NUM_SIZE_CLASSES]; // objects allocated through this cache
+  uint64_t nfree[NUM_SIZE_CLASSES];   // objects freed by this thread
+
+  span_list partial[NUM_SIZE_CLASSES]; // owned spans with free objects
+  span_list full[NUM_SIZE_CLASSES];    // owned spans without enough of them
+  // remote_frees[c]: frees by other threads into owned spans of class c
+  // since the owner last collected them.
+  _Atomic uint32_t remote_frees[NUM_SIZE_CLASSES];
+  mcache *all_next;  // every mcache ever made, for statistics
+  mcache *pool_next; // in the pool of caches of exited threads
+};
+
+extern mspan empty_mspan;
+extern mcache nil_mcache;
+extern __thread mcache *tls_mcache __attribute__((tls_model("initial-exec")));
+
+mcache *mcache_acquire(void);
+void *mcache_refill(mcache *c, int spanclass);
+void mcache_span_freed(mcache *c, mspan *s);
+void mcache_flush(mcache *c);
+void mcache_drop_caches(mcache *c);
+void mcache_release(mcache *c);
+void mcache_lock_pool(void);
+void mcache_unlock_pool(void);
+void mcache_sum_stats(struct escrt_memstats *st);
+
+//
+// malloc.c
+//
+
+bool malloc_init(void);
+void *escrt_valloc(size_t size);
+void *escrt_pvalloc(size_t size);
+
+// size_to_class returns the size class of a small request (size <=
+// MAX_SMALL_SIZE), as Go's mallocgc computes it.
+static inline int size_to_class(size_t size) {
+  if (size <= SMALL_SIZE_MAX - 8)
+    return size_to_class8[(size + SMALL_SIZE_DIV - 1) / SMALL_SIZE_DIV];
+  return size_to_class128[(size - SMALL_SIZE_MAX + LARGE_SIZE_DIV - 1) /
+                          LARGE_SIZE_DIV];
+}
+
+//
+// mstats.c
+//
+
+// Heap-wide byte counts kept by the mheap under its lock.
+typedef struct heap_stats {
+  uint64_t sys;         // bytes of arenas mapped
+  uint64_t inuse;       // bytes in in-use and manual spans
+  uint64_t manual;      // bytes in manual spans
+  uint64_t released;    // bytes of free pages returned to the OS
+  uint64_t large_alloc; // bytes in large objects
+  uint64_t large_mallocs, large_frees;
+  uint64_t spans_by_class[NUM_SIZE_CLASSES];
+} heap_stats;
+
+#endif
