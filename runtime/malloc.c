@@ -257,10 +257,6 @@ static void free_remote(const char *verb, mspan *s, uintptr_t p,
                               memory_order_relaxed);
   else
     mcentral_free_remote(&mcentrals[cls], s);
-  mcache *c = tls_mcache;
-  if (c == &nil_mcache && (c = mcache_acquire()) == NULL)
-    return; // uncounted: there is no memory to count it in
-  c->nfree[cls]++;
 }
 
 // free_slow frees p when the fast path could not: p is not in a span this
@@ -299,8 +295,7 @@ void escrt_free(void *ptr) {
   if (unlikely(off >= s->limit_off || idx * s->elemsize != off || !(*w & bit)))
     return free_slow("free", ptr);
   __atomic_store_n(w, *w & ~bit, __ATOMIC_RELAXED);
-  c->nfree[s->spanclass]++;
-  if (unlikely(--s->alloc_count == 0 || s->list == SPAN_FULL))
+  if (unlikely(--s->alloc_count <= s->free_slow_at))
     mcache_span_freed(c, s);
 }
 
@@ -410,3 +405,37 @@ void escrt_release_memory(void) {
   if (malloc_init())
     mheap_release_all();
 }
+
+// ---------------------------------------------------------------------------
+// C's names
+// ---------------------------------------------------------------------------
+
+// Built into libescrt-malloc.so only (ESCRT_OVERRIDE): a program started with
+// LD_PRELOAD=libescrt-malloc.so resolves malloc, free and the rest here
+// before the C library, so all its allocations, the C library's own
+// included (it calls malloc through the PLT), use the span heap. Aliases, not
+// wrappers: the names are the same functions, with no call in between.
+#ifdef ESCRT_OVERRIDE
+#define ALIAS(name) __attribute__((alias(#name), visibility("default")))
+
+void *malloc(size_t size) ALIAS(escrt_malloc);
+void free(void *p) ALIAS(escrt_free);
+void *calloc(size_t count, size_t size) ALIAS(escrt_calloc);
+void *realloc(void *p, size_t size) ALIAS(escrt_realloc);
+int posix_memalign(void **out, size_t align, size_t size)
+    ALIAS(escrt_posix_memalign);
+void *aligned_alloc(size_t align, size_t size) ALIAS(escrt_aligned_alloc);
+void *memalign(size_t align, size_t size) ALIAS(escrt_memalign);
+void *valloc(size_t size) ALIAS(escrt_valloc);
+void *pvalloc(size_t size) ALIAS(escrt_pvalloc);
+size_t malloc_usable_size(void *p) ALIAS(escrt_usable_size);
+void cfree(void *p) ALIAS(escrt_free);
+
+__attribute__((visibility("default"))) void *reallocarray(void *p, size_t count,
+                                                          size_t size) {
+  size_t total;
+  if (__builtin_mul_overflow(count, size, &total))
+    return enomem(); // p is left alone, as realloc leaves it on failure
+  return escrt_realloc(p, total);
+}
+#endif

@@ -63,6 +63,16 @@ mspan *span_list_pop(span_list *l) {
   return s;
 }
 
+// span_set_list records which list s is on, and when its owner's frees
+// must take the slow path (mspan.free_slow_at).
+void span_set_list(mspan *s, uint8_t list) {
+  s->list = list;
+  s->free_slow_at = 0;
+  if (list == SPAN_FULL)
+    s->free_slow_at =
+        s->nelems - (s->nelems + RESCAN_FRACTION - 1) / RESCAN_FRACTION;
+}
+
 // ---------------------------------------------------------------------------
 // Bitmaps
 // ---------------------------------------------------------------------------
@@ -72,7 +82,7 @@ uintptr_t span_words(int spanclass) {
   if (spanclass == 0)
     return 1;
   uintptr_t nelems =
-      class_to_allocnpages[spanclass] * PAGE_SIZE / class_to_size[spanclass];
+      class_npages(spanclass) * PAGE_SIZE / class_to_size[spanclass];
   return (nelems + 63) / 64;
 }
 
@@ -94,6 +104,7 @@ void mspan_init_class(mspan *s, int spanclass) {
   s->limit_off = s->nelems * s->elemsize;
   s->alloc_count = 0;
   s->freeindex = 0;
+  s->cache_addr = s->base;
   s->alloc_cache = 0; // the owner loads it: mspan_reset_cache
 }
 
@@ -108,6 +119,7 @@ static uint32_t scan_from(mspan *s, uint32_t w) {
     if (free != 0) {
       uint32_t loaded = (uint32_t)popcount(free);
       s->freeindex = w * 64;
+      s->cache_addr = s->base + (uintptr_t)w * 64 * s->elemsize;
       s->alloc_cache = free;
       s->alloc_count += loaded;
       return loaded;

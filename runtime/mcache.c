@@ -27,9 +27,6 @@
 
 #include <pthread.h>
 
-// A span is rescanned from the start when at least 1/RESCAN_FRACTION of its
-// objects are free; below that, finding them costs more than a new span.
-#define RESCAN_FRACTION 8
 // The full list is walked for remote frees when their count since the last
 // walk reaches 1/FULL_WALK_FRACTION of its length: each walk then frees at
 // least one object per FULL_WALK_FRACTION spans visited.
@@ -102,7 +99,7 @@ static void walk_full(mcache *c, int cls) {
     next = s->next;
     if (mspan_collect(s) > 0 && worth_rescan(s)) {
       span_list_remove(&c->full[cls], s);
-      s->list = SPAN_PARTIAL;
+      span_set_list(s, SPAN_PARTIAL);
       span_list_push(&c->partial[cls], s);
     }
   }
@@ -124,6 +121,17 @@ static mspan *next_span(mcache *c, int cls) {
   return s;
 }
 
+// next_word loads the cache of current span s, whose cached word ran out.
+// A mostly free span is rescanned from its first word, so that a program
+// with few live objects of a class keeps reusing the span's first pages
+// instead of touching all of them; a mostly full one goes on to the next
+// word, as Go's nextFreeIndex does.
+static uint32_t next_word(mspan *s) {
+  if (s->alloc_count * 2 < s->nelems)
+    return mspan_reset_cache(s);
+  return mspan_refill_cache(s);
+}
+
 // mcache_refill is the allocation slow path: the fast path in malloc.c
 // (malloc_small) found c->alloc[cls] out of cached objects. It moves on to
 // the next source of free objects (see the top of this file), allocates one
@@ -131,12 +139,12 @@ static mspan *next_span(mcache *c, int cls) {
 void *mcache_refill(mcache *c, int cls) {
   mspan *s = c->alloc[cls];
   uint32_t loaded = 0;
-  if (s != &empty_mspan && (loaded = mspan_refill_cache(s)) == 0) {
+  if (s != &empty_mspan && (loaded = next_word(s)) == 0) {
     mspan_collect(s);
     if (worth_rescan(s)) {
       loaded = mspan_reset_cache(s);
     } else {
-      s->list = SPAN_FULL;
+      span_set_list(s, SPAN_FULL);
       span_list_push(&c->full[cls], s);
       s = &empty_mspan;
     }
@@ -146,7 +154,7 @@ void *mcache_refill(mcache *c, int cls) {
     c->alloc[cls] = &empty_mspan;
     if ((s = next_span(c, cls)) == NULL)
       return NULL;
-    s->list = SPAN_CACHED;
+    span_set_list(s, SPAN_CACHED);
     c->alloc[cls] = s;
   }
   return mspan_take(s, s->alloc_cache);
@@ -164,7 +172,7 @@ void mcache_span_freed(mcache *c, mspan *s) {
     mcentral_uncache_span(&mcentrals[cls], s);
   } else if (s->list == SPAN_FULL && worth_rescan(s)) {
     span_list_remove(from, s);
-    s->list = SPAN_PARTIAL;
+    span_set_list(s, SPAN_PARTIAL);
     span_list_push(&c->partial[cls], s);
   }
 }
@@ -195,6 +203,18 @@ void mcache_drop_caches(mcache *c) {
       c->nmalloc[cls] -= mspan_drop_cache(c->alloc[cls]);
 }
 
+// mcache_collect_all folds the remote frees into every span of c.
+void mcache_collect_all(mcache *c) {
+  for (int cls = 1; cls < NUM_SIZE_CLASSES; cls++) {
+    if (c->alloc[cls] != &empty_mspan)
+      mspan_collect(c->alloc[cls]);
+    for (mspan *s = c->partial[cls].first; s != NULL; s = s->next)
+      mspan_collect(s);
+    for (mspan *s = c->full[cls].first; s != NULL; s = s->next)
+      mspan_collect(s);
+  }
+}
+
 // mcache_release flushes c and pools it; the calling thread goes back to
 // nil_mcache.
 void mcache_release(mcache *c) {
@@ -211,16 +231,12 @@ void mcache_release(mcache *c) {
 void mcache_lock_pool(void) { mutex_lock(&caches.lock); }
 void mcache_unlock_pool(void) { mutex_unlock(&caches.lock); }
 
-// mcache_sum_stats adds every cache's counts of small objects to st.
+// mcache_sum_stats adds every cache's count of small objects allocated to st.
 void mcache_sum_stats(escrt_memstats *st) {
   mutex_lock(&caches.lock);
-  for (mcache *c = caches.all; c != NULL; c = c->all_next) {
-    for (int cls = 1; cls < NUM_SIZE_CLASSES; cls++) {
+  for (mcache *c = caches.all; c != NULL; c = c->all_next)
+    for (int cls = 1; cls < NUM_SIZE_CLASSES; cls++)
       st->by_size[cls].mallocs +=
           __atomic_load_n(&c->nmalloc[cls], __ATOMIC_RELAXED);
-      st->by_size[cls].frees +=
-          __atomic_load_n(&c->nfree[cls], __ATOMIC_RELAXED);
-    }
-  }
   mutex_unlock(&caches.lock);
 }

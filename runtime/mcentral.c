@@ -37,7 +37,7 @@ static void file_and_unlock(mcentral *c, mspan *s) {
     mheap_free_span(s);
     return;
   }
-  s->list = s->alloc_count < s->nelems ? SPAN_PARTIAL : SPAN_FULL;
+  span_set_list(s, s->alloc_count < s->nelems ? SPAN_PARTIAL : SPAN_FULL);
   span_list_push(s->list == SPAN_PARTIAL ? &c->partial : &c->full, s);
   mutex_unlock(&c->lock);
 }
@@ -50,7 +50,7 @@ mspan *mcentral_cache_span(mcentral *c, mcache *owner) {
   if (s != NULL) {
     collect_all(s);
     atomic_store_explicit(&s->owner, owner, memory_order_seq_cst);
-    s->list = SPAN_CACHED;
+    span_set_list(s, SPAN_CACHED);
     mutex_unlock(&c->lock);
     return s;
   }
@@ -58,7 +58,7 @@ mspan *mcentral_cache_span(mcentral *c, mcache *owner) {
   s = mheap_alloc_small(c->spanclass);
   if (s != NULL) {
     atomic_store_explicit(&s->owner, owner, memory_order_relaxed);
-    s->list = SPAN_CACHED;
+    span_set_list(s, SPAN_CACHED);
   }
   return s;
 }

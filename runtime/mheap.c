@@ -39,8 +39,8 @@
 // How long a free run stays mapped before the scavenger returns it: long
 // enough that a program cycling through memory reuses it warm.
 #define SCAVENGE_DELAY_NS (1000 * 1000 * 1000LL)
-// The bitmap sizes span structs come in: 1 << 0 .. 1 << 4 words.
-#define SPAN_STRUCT_KINDS 5
+// The bitmap sizes span structs come in: 1 << 0 .. 1 << 7 words.
+#define SPAN_STRUCT_KINDS 8
 
 // The arena index: 32 MB of .bss, of which only the pages holding the slots
 // of arenas in use are ever touched.
@@ -52,6 +52,8 @@ static struct mheap {
   uint64_t nonempty[(BIG_BIN + 64) / 64];
   mspan *scav_first, *scav_last;          // scavenger queue, oldest first
   mspan *span_structs[SPAN_STRUCT_KINDS]; // free span structs by size
+  uintptr_t arenas[1024];                 // frame numbers of arenas, in order
+  uintptr_t narenas;
   heap_stats stats;
 } heap;
 
@@ -70,7 +72,7 @@ static int words_log2(uintptr_t words) {
 // 1 << k words each, or NULL.
 static mspan *new_span_struct(int k) {
   size_t size = sizeof(mspan) + 3 * sizeof(uint64_t) * ((size_t)1 << k);
-  _Static_assert(offsetof(mspan, bits) - offsetof(mspan, alloc_cache) <= 48,
+  _Static_assert(offsetof(mspan, bits) - offsetof(mspan, alloc_cache) <= 56,
                  "the hot fields of mspan outgrew their cache line");
   mspan *s = heap.span_structs[k];
   if (s != NULL) {
@@ -301,6 +303,8 @@ static bool grow(uintptr_t npages) {
     if (ha == NULL)
       return false; // the arenas registered so far stay unused
     __atomic_store_n(&arena_index[a >> ARENA_SHIFT], ha, __ATOMIC_RELEASE);
+    if (heap.narenas < sizeof heap.arenas / sizeof heap.arenas[0])
+      heap.arenas[heap.narenas++] = a >> ARENA_SHIFT;
   }
   mspan *s = new_span_struct(0);
   if (s == NULL)
@@ -398,8 +402,8 @@ static mspan *alloc_span(uintptr_t npages, uintptr_t align, int spanclass,
 // mheap_alloc_small returns a fresh span of class spanclass with every
 // object free, or NULL.
 mspan *mheap_alloc_small(int spanclass) {
-  mspan *s = alloc_span(class_to_allocnpages[spanclass], PAGE_SIZE, spanclass,
-                        MSPAN_IN_USE);
+  mspan *s =
+      alloc_span(class_npages(spanclass), PAGE_SIZE, spanclass, MSPAN_IN_USE);
   if (s != NULL)
     mspan_init_class(s, spanclass);
   return s;
@@ -459,6 +463,29 @@ void mheap_release_all(void) {
 
 void mheap_lock(void) { mutex_lock(&heap.lock); }
 void mheap_unlock(void) { mutex_unlock(&heap.lock); }
+
+// mheap_count_live adds the live objects of every small-object span, by
+// class, to live: a walk of the span map, whose counts are read without
+// their owners' cooperation (a moment's approximation while they run).
+void mheap_count_live(uint64_t live[NUM_SIZE_CLASSES]) {
+  mutex_lock(&heap.lock);
+  for (uintptr_t i = 0; i < heap.narenas; i++) {
+    uintptr_t frame = heap.arenas[i];
+    heap_arena *ha = arena_index[frame];
+    for (uintptr_t pg = 0; pg < PAGES_PER_ARENA; pg++) {
+      mspan *s = ha->spans[pg];
+      uintptr_t addr = (frame << ARENA_SHIFT) + pg * PAGE_SIZE;
+      if (s == NULL || s->base != addr || s->state != MSPAN_IN_USE ||
+          s->spanclass == 0)
+        continue;
+      live[s->spanclass] +=
+          __atomic_load_n(&s->alloc_count, __ATOMIC_RELAXED) -
+          popcount(__atomic_load_n(&s->alloc_cache, __ATOMIC_RELAXED));
+      pg += s->npages - 1;
+    }
+  }
+  mutex_unlock(&heap.lock);
+}
 
 void mheap_read_stats(escrt_memstats *st) {
   mutex_lock(&heap.lock);

@@ -1,9 +1,11 @@
 // Memory statistics.
 //
 // See malloc.c for an overview. Counts are kept where they change without a
-// lock: objects allocated and freed per class in each thread's mcache, page
-// and large-object counts in the mheap under its lock. escrt_read_memstats
-// sums them, as Go's ReadMemStats did before it stopped the world.
+// lock: objects allocated per class in each thread's mcache, objects live in
+// each span (alloc_count), page and large-object counts in the mheap under
+// its lock. Frees are not counted on the free path: escrt_read_memstats
+// derives them as allocated minus live, summing the spans' counts through the
+// span map, as Go's ReadMemStats did before it stopped the world.
 //
 // A thread's mcache counts the free objects of the bitmap word it is
 // cutting as allocated (runtime.h, struct mspan); reading the statistics
@@ -18,15 +20,19 @@ void escrt_read_memstats(escrt_memstats *st) {
   memset(st, 0, sizeof *st);
   if (!malloc_init())
     return;
-  if (tls_mcache != &nil_mcache)
+  if (tls_mcache != &nil_mcache) {
     mcache_drop_caches(tls_mcache);
+    mcache_collect_all(tls_mcache);
+  }
+  uint64_t live[NUM_SIZE_CLASSES] = {0};
+  mheap_count_live(live);
   mcache_sum_stats(st);
   for (int cls = 1; cls < NUM_SIZE_CLASSES; cls++) {
     escrt_class_stats *b = &st->by_size[cls];
     b->size = class_to_size[cls];
-    uint64_t live = b->mallocs >= b->frees ? b->mallocs - b->frees : 0;
-    st->heap_objects += live;
-    st->heap_alloc += live * b->size;
+    b->frees = b->mallocs >= live[cls] ? b->mallocs - live[cls] : 0;
+    st->heap_objects += live[cls];
+    st->heap_alloc += live[cls] * b->size;
     st->mallocs += b->mallocs;
     st->frees += b->frees;
   }

@@ -58,10 +58,22 @@ typedef struct mutex mutex;
 #define ADDRESS_BITS 48
 #define ARENA_INDEX_SLOTS ((uintptr_t)1 << (ADDRESS_BITS - ARENA_SHIFT))
 
-// The most objects a span holds (class 1: 8-byte objects in one page), and
-// the 64-bit words of one bitmap over them.
-#define MAX_SPAN_OBJECTS (PAGE_SIZE / 8)
+// Spans of small objects are cut from runs of at least SPAN_MIN_PAGES pages:
+// Go's page count for the class, times the smallest factor that reaches
+// 64 KB. The class sizes, and the tail-waste bound, are Go's (a whole
+// number of Go's spans wastes what one does, times the factor); the larger
+// span means 8 times fewer span structs for the free path to miss in the
+// cache and more objects per refill. Pages of a span that no object ever
+// used are never touched, so a larger span costs no resident memory.
+#define SPAN_MIN_PAGES 8
+#define MAX_SPAN_OBJECTS (SPAN_MIN_PAGES * PAGE_SIZE / 8)
 #define MAX_BITMAP_WORDS (MAX_SPAN_OBJECTS / 64)
+
+// class_npages returns the pages in a span of size class cls > 0.
+static inline uintptr_t class_npages(int cls) {
+  uintptr_t go = class_to_allocnpages[cls];
+  return go * ((SPAN_MIN_PAGES + go - 1) / go);
+}
 
 //
 // lock_futex.c
@@ -160,8 +172,7 @@ enum {
 //
 // Layout: the struct is 64-byte aligned; the fields the free and malloc
 // fast paths read fill its second cache line, followed at once by the alloc
-// bitmap, whose first two words (all of it for objects of 64 bytes and up)
-// share that line.
+// bitmap, whose first word shares that line.
 struct mspan {
   // Cold: the span's place in the heap and in lists.
   uintptr_t npages;                // pages in the span
@@ -169,22 +180,27 @@ struct mspan {
   mspan *scav_next, *scav_prev;    // free runs: the scavenger queue
   int64_t freed_at;                // free runs: ns when freed; -1 if not queued
   _Atomic uint32_t remote_pending; // remote_bits may hold uncollected frees
-  uint8_t state;                   // MSPAN_*
-  uint8_t needzero;                // memory may hold old data (else it is zero)
-  uint8_t nwords_log2;             // each bitmap has 1 << nwords_log2 words
+  uint16_t nelems;                 // objects in the span
+  uint8_t spanclass;               // size class; 0 for large and manual spans
+  uint8_t list;        // SPAN_CACHED, SPAN_PARTIAL, SPAN_FULL, SPAN_LARGE
+  uint8_t state;       // MSPAN_*
+  uint8_t needzero;    // memory may hold old data (else it is zero)
+  uint8_t nwords_log2; // each bitmap has 1 << nwords_log2 words
 
-  // Hot: read on every allocation and free, one cache line with the bitmap.
+  // Hot: read on every allocation and free, one cache line.
   uint64_t alloc_cache __attribute__((aligned(64))); // see above
+  uintptr_t cache_addr;    // address of object freeindex
   uintptr_t base;          // address of the first object
   _Atomic(mcache *) owner; // the mcache holding it, or NULL (mcentral's)
   uint32_t freeindex;      // first object of the cached word; multiple of 64
   uint32_t alloc_count;    // allocated objects, counting the cached ones
-  uint32_t elemsize;       // object size; 0 for large and manual spans
-  uint32_t divmagic;       // (off * divmagic) >> 32 == off / elemsize
-  uint32_t limit_off;      // nelems * elemsize: no object at or past it
-  uint16_t nelems;         // objects in the span
-  uint8_t spanclass;       // size class; 0 for large and manual spans
-  uint8_t list;            // SPAN_CACHED, SPAN_PARTIAL, SPAN_FULL, SPAN_LARGE
+  // free_slow_at: an owner's free that leaves alloc_count at or below it
+  // takes the slow path (mcache_span_freed): 0 for a current or partial span
+  // (it became empty), the rescan threshold for a full one (see span_set_list).
+  uint32_t free_slow_at;
+  uint32_t elemsize;  // object size; 0 for large and manual spans
+  uint32_t divmagic;  // (off * divmagic) >> 32 == off / elemsize
+  uint32_t limit_off; // nelems * elemsize: no object at or past it
 
   // Three bitmaps of 1 << nwords_log2 words each: alloc, gcmark, remote.
   uint64_t bits[];
@@ -209,12 +225,19 @@ static inline uintptr_t span_object_index(const mspan *s, uintptr_t p) {
 // empty (Go's nextFreeFast): one ctz, and the object's bit set.
 static inline void *mspan_take(mspan *s, uint64_t cache) {
   uint64_t bit = cache & -cache;
-  uintptr_t idx = s->freeindex + (uintptr_t)__builtin_ctzll(cache);
   uint64_t *w = &span_alloc_bits(s)[s->freeindex / 64];
   s->alloc_cache = cache ^ bit;
   __atomic_store_n(w, *w | bit, __ATOMIC_RELAXED);
-  return (void *)(s->base + idx * s->elemsize);
+  return (void *)(s->cache_addr +
+                  (uintptr_t)__builtin_ctzll(cache) * s->elemsize);
 }
+
+// A span on its owner's full list goes back to the partial list once at
+// least 1/RESCAN_FRACTION of its objects are free: below that, finding them
+// costs more than a fresh span.
+#define RESCAN_FRACTION 8
+
+void span_set_list(mspan *s, uint8_t list);
 
 void mspan_init_class(mspan *s, int spanclass);
 uint32_t mspan_refill_cache(mspan *s);
@@ -258,6 +281,7 @@ void mheap_release_all(void);
 void mheap_lock(void);
 void mheap_unlock(void);
 void mheap_read_stats(struct escrt_memstats *st);
+void mheap_count_live(uint64_t live[NUM_SIZE_CLASSES]);
 
 //
 // mcentral.c
@@ -287,11 +311,10 @@ void mcentral_init(void);
 // the spans it owns (Go's per-P mcache, per thread until the scheduler
 // lands). Only its thread touches it, save the atomic remote_frees counters.
 //
-// Accessed on every malloc and free: alloc, nmalloc, nfree.
+// Accessed on every malloc: alloc.
 struct mcache {
   mspan *alloc[NUM_SIZE_CLASSES];     // current span per class, never NULL
-  uint64_t nmalloc[NUM_SIZE_CLASSES]; // objects allocated through this cache
-  uint64_t nfree[NUM_SIZE_CLASSES];   // objects freed by this thread
+  uint64_t nmalloc[NUM_SIZE_CLASSES]; // objects handed to this cache's spans
 
   span_list partial[NUM_SIZE_CLASSES]; // owned spans with free objects
   span_list full[NUM_SIZE_CLASSES];    // owned spans without enough of them
@@ -311,6 +334,7 @@ void *mcache_refill(mcache *c, int spanclass);
 void mcache_span_freed(mcache *c, mspan *s);
 void mcache_flush(mcache *c);
 void mcache_drop_caches(mcache *c);
+void mcache_collect_all(mcache *c);
 void mcache_release(mcache *c);
 void mcache_lock_pool(void);
 void mcache_unlock_pool(void);
