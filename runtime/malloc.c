@@ -80,6 +80,13 @@ void mcentral_unlock_all(void);
 
 static _Atomic int init_state; // 0 not started, 1 running, 2 done, 3 failed
 
+uint8_t size_class8[MAX_SMALL_SIZE / 8 + 1];
+
+static void init_size_class8(void) {
+  for (size_t i = 1; i <= MAX_SMALL_SIZE / 8; i++)
+    size_class8[i] = (uint8_t)size_to_class(i * 8);
+}
+
 static void before_fork(void) {
   mcache_lock_pool();
   mcentral_lock_all();
@@ -103,6 +110,7 @@ bool malloc_init(void) {
   int expected = 0;
   if (atomic_compare_exchange_strong(&init_state, &expected, 1)) {
     mcentral_init();
+    init_size_class8();
     bool ok = mheap_init() && mcache_init();
     atomic_store_explicit(&init_state, ok ? 2 : 3, memory_order_release);
     // pthread_atfork allocates: the heap is ready for it now.
@@ -142,33 +150,34 @@ static void *malloc_large(size_t size, size_t align, bool zero) {
   return (void *)s->base;
 }
 
-// malloc_class_slow allocates an object of class cls when the fast path
-// could not: the thread has no mcache yet, or the current span is out of
-// cached objects.
-static NOINLINE void *malloc_class_slow(int cls) {
+// malloc_class_slow allocates an object of class cls, for a request of size
+// bytes, when the fast path could not: the thread has no mcache yet, or the
+// current span is out of cached objects. Class 0 comes from a zero-byte
+// request or from a request before initialization (size_class8).
+static NOINLINE void *malloc_class_slow(int cls, size_t size) {
   mcache *c = tls_mcache;
   if (c == &nil_mcache && (c = mcache_acquire()) == NULL)
     return enomem();
+  if (cls == 0)
+    cls = size_to_class(size == 0 ? 1 : size);
   void *p = mcache_refill(c, cls);
   return p != NULL ? p : enomem();
 }
 
 // malloc_class allocates an object of size class cls (Go's nextFreeFast):
 // a ctz on the cached bitmap word, and one unlikely branch to the slow path.
-static inline void *malloc_class(int cls) {
+static inline void *malloc_class(int cls, size_t size) {
   mcache *c = tls_mcache;
   mspan *s = c->alloc[cls];
   uint64_t cache = s->alloc_cache;
   if (unlikely(cache == 0))
-    return malloc_class_slow(cls);
+    return malloc_class_slow(cls, size);
   return mspan_take(s, cache);
 }
 
 void *escrt_malloc(size_t size) {
-  if (likely(size - 1 < MAX_SMALL_SIZE))
-    return malloc_class(size_to_class(size));
-  if (size == 0)
-    return malloc_class(1);
+  if (likely(size <= MAX_SMALL_SIZE))
+    return malloc_class(size_class8[(size + 7) / 8], size);
   return malloc_large(size, PAGE_SIZE, false);
 }
 
@@ -201,7 +210,8 @@ static uint64_t *object_word(mspan *s, uintptr_t idx) {
 
 // checked_object returns the index of the object p points at in small span
 // s, or stops the program: p must be the first byte of an allocated object.
-static uintptr_t checked_object(const char *verb, mspan *s, uintptr_t p) {
+static inline __attribute__((always_inline)) uintptr_t
+checked_object(const char *verb, mspan *s, uintptr_t p) {
   uintptr_t off = p - s->base;
   if (off >= s->limit_off)
     fatal_free(verb, (void *)p, "pointer past the last object of its span", 0,
@@ -217,7 +227,8 @@ static uintptr_t checked_object(const char *verb, mspan *s, uintptr_t p) {
 }
 
 // checked_span returns the in-use span holding p, or stops the program.
-static mspan *checked_span(const char *verb, uintptr_t p) {
+static inline __attribute__((always_inline)) mspan *
+checked_span(const char *verb, uintptr_t p) {
   mspan *s = span_of(p);
   if (s == NULL || (p >> ADDRESS_BITS) != 0)
     fatal_free(verb, (void *)p, "pointer not allocated by this heap", 0, 0);
@@ -249,20 +260,27 @@ static void free_remote(const char *verb, mspan *s, uintptr_t p,
   uint64_t old = atomic_fetch_or(&span_remote_bits(s)[idx / 64], bit);
   if (old & bit)
     fatal_free(verb, (void *)p, "object already free", 0, 0);
-  atomic_store_explicit(&s->remote_pending, 1, memory_order_release);
+  // The first remote free since the owner last collected flags the span and
+  // counts it for the owner; later ones cost only the fetch_or above.
+  bool first =
+      atomic_load_explicit(&s->remote_pending, memory_order_relaxed) == 0 &&
+      atomic_exchange_explicit(&s->remote_pending, 1, memory_order_release) ==
+          0;
   int cls = s->spanclass;
   mcache *owner = atomic_load(&s->owner);
-  if (owner != NULL)
+  if (owner == NULL)
+    mcentral_free_remote(&mcentrals[cls], s);
+  else if (first)
     atomic_fetch_add_explicit(&owner->remote_frees[cls], 1,
                               memory_order_relaxed);
-  else
-    mcentral_free_remote(&mcentrals[cls], s);
 }
 
 // free_slow frees p when the fast path could not: p is not in a span this
 // thread owns, or it is bad.
 static NOINLINE void free_slow(const char *verb, void *ptr) {
   uintptr_t p = (uintptr_t)ptr;
+  if (p == 0)
+    return;
   mspan *s = checked_span(verb, p);
   if (s->spanclass == 0) {
     free_large(verb, s, p);
@@ -280,19 +298,23 @@ static NOINLINE void free_slow(const char *verb, void *ptr) {
 // escrt_free's fast path: a span this thread owns, a pointer at an object,
 // the object allocated. Anything else, good or bad, goes to free_slow.
 void escrt_free(void *ptr) {
+  // NULL needs no test of its own: no arena holds page 0, so it goes to
+  // free_slow, which returns.
   uintptr_t p = (uintptr_t)ptr;
-  if (unlikely(p == 0))
-    return;
   mspan *s = span_of(p);
   mcache *c = tls_mcache;
   if (unlikely(s == NULL ||
                atomic_load_explicit(&s->owner, memory_order_relaxed) != c))
     return free_slow("free", ptr);
+  // One multiplication gives the index (high half) and whether p is at an
+  // object's first byte (low half): span_object_index, span_at_object.
   uintptr_t off = p - s->base;
-  uintptr_t idx = span_object_index(s, p);
+  uint64_t prod = (uint64_t)off * s->divmagic;
+  uintptr_t idx = (uintptr_t)(prod >> 32);
   uint64_t *w = object_word(s, idx);
   uint64_t bit = (uint64_t)1 << (idx % 64);
-  if (unlikely(off >= s->limit_off || idx * s->elemsize != off || !(*w & bit)))
+  if (unlikely(off >= s->limit_off || (uint32_t)prod >= s->divmagic ||
+               !(*w & bit)))
     return free_slow("free", ptr);
   __atomic_store_n(w, *w & ~bit, __ATOMIC_RELAXED);
   if (unlikely(--s->alloc_count <= s->free_slow_at))
@@ -360,7 +382,7 @@ void *escrt_memalign(size_t align, size_t size) {
     for (int cls = size_to_class(size == 0 ? 1 : size); cls < NUM_SIZE_CLASSES;
          cls++)
       if (class_to_size[cls] % align == 0)
-        return malloc_class(cls);
+        return malloc_class(cls, size);
   }
   return malloc_large(size, align < PAGE_SIZE ? PAGE_SIZE : align, false);
 }

@@ -6,8 +6,8 @@
 // it gives them back: the partial list (spans with free objects) and the full
 // list (spans with none, or too few to be worth a rescan). Frees by the
 // owning thread go straight to the span's alloc_bits; frees by other threads
-// set remote bits and count in remote_frees[c], and the owner collects them
-// when it next runs out of objects of that class.
+// set remote bits and count the span in remote_frees[c], and the owner collects
+// them when it next runs out of objects of that class.
 //
 // When the current span runs out, mcache_refill looks, in order, at
 //

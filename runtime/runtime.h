@@ -221,6 +221,14 @@ static inline uintptr_t span_object_index(const mspan *s, uintptr_t p) {
   return (uintptr_t)(((uint64_t)(p - s->base) * s->divmagic) >> 32);
 }
 
+// span_at_object reports whether offset off (< limit_off) is an object's
+// first byte: the low half of off * divmagic is below divmagic exactly for
+// multiples of elemsize (Lemire's divisibility test; tests/check_mbitmap.c
+// checks it for every class and offset).
+static inline bool span_at_object(const mspan *s, uintptr_t off) {
+  return (uint32_t)((uint64_t)off * s->divmagic) < s->divmagic;
+}
+
 // mspan_take hands out the lowest cached object of s, whose cache is not
 // empty (Go's nextFreeFast): one ctz, and the object's bit set.
 static inline void *mspan_take(mspan *s, uint64_t cache) {
@@ -318,7 +326,8 @@ struct mcache {
 
   span_list partial[NUM_SIZE_CLASSES]; // owned spans with free objects
   span_list full[NUM_SIZE_CLASSES];    // owned spans without enough of them
-  // remote_frees[c]: frees by other threads into owned spans of class c
+  // remote_frees[c]: owned spans of class c that other threads freed into
+  // since the owner last collected them (counted once per span and collection)
   // since the owner last collected them.
   _Atomic uint32_t remote_frees[NUM_SIZE_CLASSES];
   mcache *all_next;  // every mcache ever made, for statistics
@@ -347,6 +356,13 @@ void mcache_sum_stats(struct escrt_memstats *st);
 bool malloc_init(void);
 void *escrt_valloc(size_t size);
 void *escrt_pvalloc(size_t size);
+
+// size_class8 maps every small request, in units of 8 bytes, to its class:
+// Go's size_to_class8 and size_to_class128 flattened into one table of 4 KB
+// (malloc.c builds it at initialization), so the fast path has one load and
+// no branch. Entry 0 (a zero-byte request) and, before initialization, every
+// entry is class 0, whose mcache span is always empty: the slow path.
+extern uint8_t size_class8[MAX_SMALL_SIZE / 8 + 1];
 
 // size_to_class returns the size class of a small request (size <=
 // MAX_SMALL_SIZE), as Go's mallocgc computes it.
