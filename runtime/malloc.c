@@ -158,8 +158,14 @@ static NOINLINE void *malloc_class_slow(int cls, size_t size) {
   mcache *c = tls_mcache;
   if (c == &nil_mcache && (c = mcache_acquire()) == NULL)
     return enomem();
-  if (cls == 0)
+  if (cls == 0) {
+    // Now that size_class8 is built, take the fast path of the real class,
+    // whose cached word may not be empty.
     cls = size_to_class(size == 0 ? 1 : size);
+    mspan *s = c->alloc[cls];
+    if (s->alloc_cache != 0)
+      return mspan_take(s, s->alloc_cache);
+  }
   void *p = mcache_refill(c, cls);
   return p != NULL ? p : enomem();
 }

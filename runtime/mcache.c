@@ -138,6 +138,8 @@ static uint32_t next_word(mspan *s) {
 // object from it, and returns it; or returns NULL when the heap is exhausted.
 void *mcache_refill(mcache *c, int cls) {
   mspan *s = c->alloc[cls];
+  if (s->alloc_cache != 0)
+    throw("mcache_refill with objects still cached");
   uint32_t loaded = 0;
   if (s != &empty_mspan && (loaded = next_word(s)) == 0) {
     mspan_collect(s);
