@@ -35,6 +35,7 @@ need check pkg-config --exists check
 if [ "$mode" = test ]; then # npm fetches sqlite3.c for the robustness tests
   need nodejs command -v node
   need npm command -v npm
+  need python3 command -v python3 # runtime/preload runs it on our malloc
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
