@@ -243,7 +243,7 @@ static inline void *mspan_take(mspan *s, uint64_t cache) {
 // A span on its owner's full list goes back to the partial list once at
 // least 1/RESCAN_FRACTION of its objects are free: below that, finding them
 // costs more than a fresh span.
-#define RESCAN_FRACTION 8
+#define RESCAN_FRACTION 16
 
 void span_set_list(mspan *s, uint8_t list);
 
