@@ -182,6 +182,13 @@ static inline void *malloc_class(int cls, size_t size) {
 }
 
 void *escrt_malloc(size_t size) {
+  if (likely(size <= SMALL_SIZE_MAX)) {
+    mspan *s = tls_mcache->direct[(size + 7) / 8];
+    uint64_t cache = s->alloc_cache;
+    if (likely(cache != 0))
+      return mspan_take(s, cache);
+    return malloc_class_slow(size_class8[(size + 7) / 8], size);
+  }
   if (likely(size <= MAX_SMALL_SIZE))
     return malloc_class(size_class8[(size + 7) / 8], size);
   return malloc_large(size, PAGE_SIZE, false);

@@ -39,7 +39,8 @@ mspan empty_mspan = {.freeindex = MAX_SPAN_OBJECTS, .state = MSPAN_DEAD};
 // nil_mcache is every thread's mcache until it allocates: all its spans are
 // empty_mspan, so the fast path falls into the slow path, which gives the
 // thread a real mcache. No span is ever owned by it.
-mcache nil_mcache = {.alloc = {[0 ... NUM_SIZE_CLASSES - 1] = &empty_mspan}};
+mcache nil_mcache = {.direct = {[0 ... SMALL_SIZE_MAX / 8] = &empty_mspan},
+                     .alloc = {[0 ... NUM_SIZE_CLASSES - 1] = &empty_mspan}};
 
 __thread mcache *tls_mcache __attribute__((tls_model("initial-exec"))) =
     &nil_mcache;
@@ -58,6 +59,17 @@ bool mcache_init(void) {
   return pthread_key_create(&caches.exit_key, on_thread_exit) == 0;
 }
 
+// mcache_set_span makes s the current span of class cls, in alloc and in
+// the direct entries of the sizes of the class.
+void mcache_set_span(mcache *c, int cls, mspan *s) {
+  c->alloc[cls] = s;
+  if (class_to_size[cls] > SMALL_SIZE_MAX)
+    return;
+  size_t lo = cls == 1 ? 1 : class_to_size[cls - 1] / 8 + 1;
+  for (size_t i = lo; i <= class_to_size[cls] / 8u; i++)
+    c->direct[i] = s;
+}
+
 // mcache_acquire gives the calling thread an mcache, or returns NULL when
 // there is no memory for one.
 mcache *mcache_acquire(void) {
@@ -73,6 +85,8 @@ mcache *mcache_acquire(void) {
       return NULL;
     for (int i = 0; i < NUM_SIZE_CLASSES; i++)
       c->alloc[i] = &empty_mspan;
+    for (int i = 0; i <= SMALL_SIZE_MAX / 8; i++)
+      c->direct[i] = &empty_mspan;
     mutex_lock(&caches.lock);
     c->all_next = caches.all;
     caches.all = c;
@@ -153,11 +167,11 @@ void *mcache_refill(mcache *c, int cls) {
   }
   c->nmalloc[cls] += loaded;
   if (s == &empty_mspan) {
-    c->alloc[cls] = &empty_mspan;
+    mcache_set_span(c, cls, &empty_mspan);
     if ((s = next_span(c, cls)) == NULL)
       return NULL;
     span_set_list(s, SPAN_CACHED);
-    c->alloc[cls] = s;
+    mcache_set_span(c, cls, s);
   }
   return mspan_take(s, s->alloc_cache);
 }
@@ -188,7 +202,7 @@ void mcache_flush(mcache *c) {
       c->nmalloc[cls] -= mspan_drop_cache(c->alloc[cls]);
       mcentral_uncache_span(central, c->alloc[cls]);
     }
-    c->alloc[cls] = &empty_mspan;
+    mcache_set_span(c, cls, &empty_mspan);
     while ((s = span_list_pop(&c->partial[cls])) != NULL)
       mcentral_uncache_span(central, s);
     while ((s = span_list_pop(&c->full[cls])) != NULL)

@@ -319,10 +319,15 @@ void mcentral_init(void);
 // the spans it owns (Go's per-P mcache, per thread until the scheduler
 // lands). Only its thread touches it, save the atomic remote_frees counters.
 //
-// Accessed on every malloc: alloc.
+// Accessed on every malloc: direct (requests up to SMALL_SIZE_MAX bytes) or
+// alloc (larger ones).
+//   direct[(size + 7) / 8] == alloc[size_to_class(size)] for size <= 1024,
+// so that small requests find their span in one load, without the class
+// (mimalloc's pages_free_direct). direct[0] is empty_mspan.
 struct mcache {
-  mspan *alloc[NUM_SIZE_CLASSES];     // current span per class, never NULL
-  uint64_t nmalloc[NUM_SIZE_CLASSES]; // objects handed to this cache's spans
+  mspan *direct[SMALL_SIZE_MAX / 8 + 1]; // current span by size, in 8 bytes
+  mspan *alloc[NUM_SIZE_CLASSES];        // current span per class, never NULL
+  uint64_t nmalloc[NUM_SIZE_CLASSES];    // objects handed to this cache's spans
 
   span_list partial[NUM_SIZE_CLASSES]; // owned spans with free objects
   span_list full[NUM_SIZE_CLASSES];    // owned spans without enough of them
@@ -342,6 +347,7 @@ mcache *mcache_acquire(void);
 void *mcache_refill(mcache *c, int spanclass);
 void mcache_span_freed(mcache *c, mspan *s);
 void mcache_flush(mcache *c);
+void mcache_set_span(mcache *c, int cls, mspan *s);
 void mcache_drop_caches(mcache *c);
 void mcache_collect_all(mcache *c);
 void mcache_release(mcache *c);
