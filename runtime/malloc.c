@@ -29,12 +29,12 @@
 //	   mcentral of the class, under its lock.
 //
 //	4. If the mcentral has none, take a run of pages from the mheap and cut
-//	   it into objects; if the mheap has no run large enough, map a new
-//	   64 MB arena from the OS.
+//	   it into objects; if the mheap has no run large enough, commit the
+//	   next 64 MB arena of its reserved address space.
 //
 // Freeing an object is C's explicit free, where Go sweeps:
 //
-//	1. Find the object's span through the arena index (two loads) and
+//	1. Find the object's span through the span map (one load) and
 //	   check the pointer: in a span in use, at an object's first byte, and
 //	   the object allocated. Any failure is fatal (see below).
 //
@@ -102,7 +102,7 @@ static void after_fork(void) {
 }
 
 // malloc_init sets the heap up on first use. It reports false when the OS
-// refuses the arena index.
+// refuses the heap's address space.
 bool malloc_init(void) {
   int state = atomic_load_explicit(&init_state, memory_order_acquire);
   if (likely(state == 2))
@@ -243,7 +243,7 @@ checked_object(const char *verb, mspan *s, uintptr_t p) {
 static inline __attribute__((always_inline)) mspan *
 checked_span(const char *verb, uintptr_t p) {
   mspan *s = span_of(p);
-  if (s == NULL || (p >> ADDRESS_BITS) != 0)
+  if (s == NULL)
     fatal_free(verb, (void *)p, "pointer not allocated by this heap", 0, 0);
   // A page of a free run may map to a stale struct: check the range too.
   if (s->state == MSPAN_MANUAL && p >= s->base && p < span_limit(s))
@@ -311,8 +311,8 @@ static NOINLINE void free_slow(const char *verb, void *ptr) {
 // escrt_free's fast path: a span this thread owns, a pointer at an object,
 // the object allocated. Anything else, good or bad, goes to free_slow.
 void escrt_free(void *ptr) {
-  // NULL needs no test of its own: no arena holds page 0, so it goes to
-  // free_slow, which returns.
+  // NULL needs no test of its own: the heap space never holds page 0, so it
+  // goes to free_slow, which returns.
   uintptr_t p = (uintptr_t)ptr;
   mspan *s = span_of(p);
   mcache *c = tls_mcache;

@@ -1,11 +1,15 @@
 // Page heap.
 //
-// See malloc.c for an overview. The mheap owns every page of the heap. Pages
-// come from arenas: 64 MB regions aligned to 64 MB, reserved from the OS
-// with mmap (untouched pages cost no memory), each with a heap_arena record
-// that maps every page to its span. The arena index maps an address's arena
-// frame to that record, so span_of (runtime.h) finds any address's span in
-// two loads, and says NULL for addresses the heap never mapped.
+// See malloc.c for an overview. The mheap owns every page of the heap. At
+// initialization it reserves one range of address space (1 TB, or the most
+// the OS grants, halving down to 4 GB) with PROT_NONE, which costs no memory,
+// and commits it in 64 MB arenas as the heap grows; untouched pages of an
+// arena cost nothing either. Beside it, two reserved tables with one entry
+// per page: the span map, so span_of (runtime.h) finds any address's span in
+// one load and says NULL for addresses outside the committed heap, and the
+// released bitmap. This is Go 1.10's layout; Go 1.11 moved to sparse arenas
+// to coexist with C code claiming addresses in the way, which a reservation
+// made before anything else runs does not meet.
 //
 // Free pages form free spans: maximal runs, coalesced with their neighbours
 // when freed, found through the span map of their first and last pages. Free
@@ -22,7 +26,7 @@
 // run idle longer than SCAVENGE_DELAY_NS is returned to the OS with
 // madvise(MADV_DONTNEED) the next time the heap is entered (Go's background
 // scavenger keeps a similar distance from the heap's working set). Which
-// pages are returned is exact, in each arena's released bitmap: a run
+// pages are returned is exact, in the released bitmap: a run
 // handed out again reports whether any of its pages may hold old data
 // (needzero), and the statistics count released bytes exactly.
 //
@@ -42,9 +46,7 @@
 // The bitmap sizes span structs come in: 1 << 0 .. 1 << 7 words.
 #define SPAN_STRUCT_KINDS 8
 
-// The arena index: 32 MB of .bss, of which only the pages holding the slots
-// of arenas in use are ever touched.
-heap_arena *arena_index[ARENA_INDEX_SLOTS];
+heap_space heap_space_;
 
 static struct mheap {
   mutex lock;
@@ -95,13 +97,12 @@ static void free_span_struct(mspan *s) {
   heap.span_structs[s->nwords_log2] = s;
 }
 
-static heap_arena *arena_of(uintptr_t p) {
-  return arena_index[p >> ARENA_SHIFT];
+static uintptr_t page_index(uintptr_t page_addr) {
+  return (page_addr - heap_space_.base) >> PAGE_SHIFT;
 }
 
 static void set_span(uintptr_t page_addr, mspan *s) {
-  heap_arena *ha = arena_of(page_addr);
-  __atomic_store_n(&ha->spans[(page_addr >> PAGE_SHIFT) % PAGES_PER_ARENA], s,
+  __atomic_store_n(&heap_space_.spans[page_index(page_addr)], s,
                    __ATOMIC_RELEASE);
 }
 
@@ -123,8 +124,8 @@ static uintptr_t take_released(uintptr_t base, uintptr_t npages) {
   uintptr_t n = 0;
   for (uintptr_t p = base, end = base + npages * PAGE_SIZE; p < end;
        p += PAGE_SIZE) {
-    uintptr_t i = (p >> PAGE_SHIFT) % PAGES_PER_ARENA;
-    uint64_t *w = &arena_of(p)->released[i / 64];
+    uintptr_t i = page_index(p);
+    uint64_t *w = &heap_space_.released[i / 64];
     uint64_t bit = (uint64_t)1 << (i % 64);
     if (*w & bit) {
       *w &= ~bit;
@@ -137,8 +138,8 @@ static uintptr_t take_released(uintptr_t base, uintptr_t npages) {
 static void mark_released(uintptr_t base, uintptr_t npages) {
   for (uintptr_t p = base, end = base + npages * PAGE_SIZE; p < end;
        p += PAGE_SIZE) {
-    uintptr_t i = (p >> PAGE_SHIFT) % PAGES_PER_ARENA;
-    arena_of(p)->released[i / 64] |= (uint64_t)1 << (i % 64);
+    uintptr_t i = page_index(p);
+    heap_space_.released[i / 64] |= (uint64_t)1 << (i % 64);
   }
 }
 
@@ -283,33 +284,25 @@ static mspan *find_run(uintptr_t npages) {
   return NULL;
 }
 
-// grow maps new arenas holding at least npages pages and adds them as a
-// free run. It reports false when the OS refuses.
+// grow commits the next arenas of the heap space, at least npages pages,
+// and adds them as a free run. It reports false when the space is used up
+// or the OS refuses.
 static bool grow(uintptr_t npages) {
-  uintptr_t bytes = npages * PAGE_SIZE;
-  if (bytes / PAGE_SIZE != npages || bytes > ((uintptr_t)1 << 46))
+  uintptr_t left = heap_space_.max_pages - heap_space_.npages;
+  if (npages > left)
     return false;
-  bytes = (bytes + ARENA_BYTES - 1) & ~(ARENA_BYTES - 1);
-  char *region = sys_alloc(bytes, ARENA_BYTES);
-  if (region == NULL)
+  uintptr_t bytes = (npages * PAGE_SIZE + ARENA_BYTES - 1) & ~(ARENA_BYTES - 1);
+  if (bytes / PAGE_SIZE > left)
+    bytes = left * PAGE_SIZE;
+  uintptr_t start = heap_space_.base + heap_space_.npages * PAGE_SIZE;
+  if (mprotect((void *)start, bytes, PROT_READ | PROT_WRITE) != 0)
     return false;
-  if ((uintptr_t)region + bytes > ((uintptr_t)1 << ADDRESS_BITS)) {
-    munmap(region, bytes);
-    return false;
-  }
-  for (uintptr_t a = (uintptr_t)region; a < (uintptr_t)region + bytes;
-       a += ARENA_BYTES) {
-    heap_arena *ha = persistent_alloc(sizeof(heap_arena));
-    if (ha == NULL)
-      return false; // the arenas registered so far stay unused
-    __atomic_store_n(&arena_index[a >> ARENA_SHIFT], ha, __ATOMIC_RELEASE);
-    if (heap.narenas < sizeof heap.arenas / sizeof heap.arenas[0])
-      heap.arenas[heap.narenas++] = a >> ARENA_SHIFT;
-  }
   mspan *s = new_span_struct(0);
   if (s == NULL)
     return false;
-  s->base = (uintptr_t)region;
+  __atomic_store_n(&heap_space_.npages, heap_space_.npages + bytes / PAGE_SIZE,
+                   __ATOMIC_RELEASE);
+  s->base = start;
   s->npages = bytes / PAGE_SIZE;
   mark_released(s->base, s->npages);
   heap.stats.sys += bytes;
@@ -362,7 +355,48 @@ static uintptr_t alloc_run(uintptr_t npages, uintptr_t align, bool *needzero) {
 // Allocation and free
 // ---------------------------------------------------------------------------
 
-bool mheap_init(void) { return true; }
+// reserve maps size bytes of address space aligned to align, inaccessible
+// (rw false) or readable and writable, without committing memory; or
+// returns 0.
+static uintptr_t reserve(uintptr_t size, uintptr_t align, bool rw) {
+  int prot = rw ? PROT_READ | PROT_WRITE : PROT_NONE;
+  char *p = mmap(NULL, size + align, prot,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED)
+    return 0;
+  uintptr_t start = ((uintptr_t)p + align - 1) & ~(align - 1);
+  if (start > (uintptr_t)p)
+    munmap(p, start - (uintptr_t)p);
+  munmap((void *)(start + size), (uintptr_t)p + size + align - (start + size));
+  return start;
+}
+
+// mheap_init reserves the heap space and its tables, the most the OS grants
+// between MAX_HEAP_BYTES and 4 GB.
+bool mheap_init(void) {
+  for (uintptr_t size = MAX_HEAP_BYTES; size >= ((uintptr_t)1 << 32);
+       size /= 2) {
+    uintptr_t pages = size / PAGE_SIZE;
+    uintptr_t base = reserve(size, ARENA_BYTES, false);
+    uintptr_t spans = reserve(pages * sizeof(mspan *), PAGE_SIZE, true);
+    uintptr_t released = reserve(pages / 8, PAGE_SIZE, true);
+    if (base != 0 && spans != 0 && released != 0 &&
+        base + size <= ((uintptr_t)1 << ADDRESS_BITS)) {
+      heap_space_.base = base;
+      heap_space_.spans = (mspan **)spans;
+      heap_space_.released = (uint64_t *)released;
+      heap_space_.max_pages = pages;
+      return true;
+    }
+    if (base != 0)
+      munmap((void *)base, size);
+    if (spans != 0)
+      munmap((void *)spans, pages * sizeof(mspan *));
+    if (released != 0)
+      munmap((void *)released, pages / 8);
+  }
+  return false;
+}
 
 // alloc_span allocates an in-use span of npages pages whose struct has
 // bitmaps of words words; the caller sets its class. Returns NULL when out
@@ -469,20 +503,15 @@ void mheap_unlock(void) { mutex_unlock(&heap.lock); }
 // their owners' cooperation (a moment's approximation while they run).
 void mheap_count_live(uint64_t live[NUM_SIZE_CLASSES]) {
   mutex_lock(&heap.lock);
-  for (uintptr_t i = 0; i < heap.narenas; i++) {
-    uintptr_t frame = heap.arenas[i];
-    heap_arena *ha = arena_index[frame];
-    for (uintptr_t pg = 0; pg < PAGES_PER_ARENA; pg++) {
-      mspan *s = ha->spans[pg];
-      uintptr_t addr = (frame << ARENA_SHIFT) + pg * PAGE_SIZE;
-      if (s == NULL || s->base != addr || s->state != MSPAN_IN_USE ||
-          s->spanclass == 0)
-        continue;
-      live[s->spanclass] +=
-          __atomic_load_n(&s->alloc_count, __ATOMIC_RELAXED) -
-          popcount(__atomic_load_n(&s->alloc_cache, __ATOMIC_RELAXED));
-      pg += s->npages - 1;
-    }
+  for (uintptr_t pg = 0; pg < heap_space_.npages; pg++) {
+    mspan *s = heap_space_.spans[pg];
+    if (s == NULL || s->base != heap_space_.base + pg * PAGE_SIZE ||
+        s->state != MSPAN_IN_USE || s->spanclass == 0)
+      continue;
+    live[s->spanclass] +=
+        __atomic_load_n(&s->alloc_count, __ATOMIC_RELAXED) -
+        popcount(__atomic_load_n(&s->alloc_cache, __ATOMIC_RELAXED));
+    pg += s->npages - 1;
   }
   mutex_unlock(&heap.lock);
 }

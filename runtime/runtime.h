@@ -46,17 +46,14 @@ typedef struct span_list span_list;
 typedef struct mcache mcache;
 typedef struct mcentral mcentral;
 typedef struct mheap mheap;
-typedef struct heap_arena heap_arena;
 typedef struct mutex mutex;
 
-// Address space. Arenas are 64 MB and aligned to their size; the arena index
-// has one slot per arena frame of the 48-bit user address space (4 M slots,
-// 32 MB of reserved, mostly untouched, memory), as Go's on linux/amd64.
+// Address space (mheap.c): one reservation of up to MAX_HEAP_BYTES, committed
+// in 64 MB arenas.
 #define ARENA_SHIFT 26
 #define ARENA_BYTES ((uintptr_t)1 << ARENA_SHIFT)
-#define PAGES_PER_ARENA (ARENA_BYTES / PAGE_SIZE)
 #define ADDRESS_BITS 48
-#define ARENA_INDEX_SLOTS ((uintptr_t)1 << (ADDRESS_BITS - ARENA_SHIFT))
+#define MAX_HEAP_BYTES ((uintptr_t)1 << 40)
 
 // Spans of small objects are cut from runs of at least SPAN_MIN_PAGES pages:
 // Go's page count for the class, times the smallest factor that reaches
@@ -259,24 +256,30 @@ uintptr_t span_words(int spanclass);
 // mheap.c
 //
 
-// heap_arena is the metadata of one 64 MB arena (Go's heapArena): the span
-// of every page, and which pages were returned to the OS.
-struct heap_arena {
-  mspan *spans[PAGES_PER_ARENA];           // in-use: every page; free: ends
-  uint64_t released[PAGES_PER_ARENA / 64]; // page returned to the OS
-};
+// heap_space is the heap's address space (Go 1.10's arena): one range
+// reserved at initialization, committed ARENA_BYTES at a time as the heap
+// grows, with one span map entry per page (the arena index: any address to
+// its span in O(1)) and one released bit per page.
+//   spans[i] is the span holding page base + i*PAGE_SIZE (in-use spans: every
+//   page; free runs: their first and last pages; other pages: NULL or stale)
+typedef struct heap_space {
+  uintptr_t base;      // first byte, aligned to ARENA_BYTES
+  uintptr_t npages;    // pages committed; only grows
+  mspan **spans;       // the span map, reserved for the whole space
+  uint64_t *released;  // released[i/64] bit i%64: page i returned to the OS
+  uintptr_t max_pages; // pages reserved
+} heap_space;
 
-extern heap_arena *arena_index[ARENA_INDEX_SLOTS];
+extern heap_space heap_space_;
 
 // span_of returns the span holding address p, or NULL when p is not in a
-// page of this heap. O(1): two loads. Bits of p above the 48-bit address
-// space are ignored here: a caller that finds a span checks p against its
-// range, which such a pointer fails.
+// committed page of this heap. O(1): one load from the span map. A page of a
+// free run may map to a stale struct: callers check p against the span.
 static inline mspan *span_of(uintptr_t p) {
-  heap_arena *ha = arena_index[(p >> ARENA_SHIFT) % ARENA_INDEX_SLOTS];
-  if (unlikely(ha == NULL))
+  uintptr_t i = (p - heap_space_.base) >> PAGE_SHIFT;
+  if (unlikely(i >= __atomic_load_n(&heap_space_.npages, __ATOMIC_ACQUIRE)))
     return NULL;
-  return ha->spans[(p >> PAGE_SHIFT) & (PAGES_PER_ARENA - 1)];
+  return __atomic_load_n(&heap_space_.spans[i], __ATOMIC_RELAXED);
 }
 
 bool mheap_init(void);
