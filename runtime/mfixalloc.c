@@ -3,7 +3,7 @@
 // See malloc.c for an overview. The heap cannot allocate its metadata from
 // itself, so, as Go's persistentalloc and fixalloc, it takes memory straight
 // from the OS: persistent_alloc bumps a pointer through 256 KB chunks and
-// never frees (heap_arena records, mcaches), and fixalloc keeps free lists
+// never frees (mcaches, span structs), and fixalloc keeps free lists
 // of fixed-size records on top of it (mspan structs, one fixalloc per bitmap
 // size, since a span struct carries its bitmaps).
 //

@@ -217,8 +217,9 @@ static void scavenge(int64_t deadline) {
 // Free runs
 // ---------------------------------------------------------------------------
 
-// free_run_of returns the free run ending just below p or starting at p, or
-// NULL. The span map may hold stale entries; the checks reject them.
+// free_run_at returns the free run holding page_addr, if it starts at
+// want_base or ends at want_limit (either may be 0 for "any"), or NULL. The
+// span map may hold stale entries; the checks reject them.
 static mspan *free_run_at(uintptr_t page_addr, uintptr_t want_base,
                           uintptr_t want_limit) {
   mspan *s = span_of(page_addr);

@@ -19,7 +19,6 @@
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
-#define HIDDEN __attribute__((visibility("hidden")))
 #define NOINLINE __attribute__((noinline))
 
 // popcount counts the set bits of x. Without -mpopcnt, GCC's builtin is a
@@ -64,7 +63,6 @@ typedef struct mutex mutex;
 // used are never touched, so a larger span costs no resident memory.
 #define SPAN_MIN_PAGES 8
 #define MAX_SPAN_OBJECTS (SPAN_MIN_PAGES * PAGE_SIZE / 8)
-#define MAX_BITMAP_WORDS (MAX_SPAN_OBJECTS / 64)
 
 // class_npages returns the pages in a span of size class cls > 0.
 static inline uintptr_t class_npages(int cls) {
