@@ -113,6 +113,9 @@ void mspan_init_class(mspan *s, int spanclass) {
 // many it loaded: 0 when the span has no free object from w on. The cache
 // is empty on entry.
 static uint32_t scan_from(mspan *s, uint32_t w) {
+  // Fold remote frees in first: then no object freed twice, once by another
+  // thread and once by the owner, can be handed out (mspan_collect).
+  mspan_collect(s);
   uint64_t *alloc = span_alloc_bits(s);
   for (uint32_t n = nwords(s); w < n; w++) {
     uint64_t free = ~alloc[w] & valid_mask(s, w);
@@ -148,7 +151,11 @@ uint32_t mspan_drop_cache(mspan *s) {
 }
 
 // mspan_collect folds the frees other threads made into alloc_bits and
-// returns how many objects they freed. The caller owns s (or holds its
+// returns how many objects they freed. An object whose remote bit is set
+// while its alloc bit is already clear was freed twice, once by another
+// thread and once by the owner (whose fast path reads only alloc_bits): the
+// program stops here, before the object can be handed out again, since every
+// scan for free objects collects first. The caller owns s (or holds its
 // mcentral's lock with s unowned).
 uint32_t mspan_collect(mspan *s) {
   if (atomic_load_explicit(&s->remote_pending, memory_order_relaxed) == 0 ||
@@ -162,6 +169,13 @@ uint32_t mspan_collect(mspan *s) {
     if (atomic_load_explicit(&remote[w], memory_order_relaxed) == 0)
       continue;
     uint64_t r = atomic_exchange_explicit(&remote[w], 0, memory_order_acquire);
+    if (r & ~alloc[w]) // freed by another thread and by the owner
+      fatal_free(
+          "free",
+          (void *)(s->base + ((uintptr_t)w * 64 +
+                              (uintptr_t)__builtin_ctzll(r & ~alloc[w])) *
+                                 s->elemsize),
+          "object already free", 0, 0);
     __atomic_store_n(&alloc[w], alloc[w] & ~r, __ATOMIC_RELAXED);
     n += (uint32_t)popcount(r);
   }

@@ -101,22 +101,28 @@ static bool worth_rescan(const mspan *s) {
   return (s->nelems - s->alloc_count) * RESCAN_FRACTION >= s->nelems;
 }
 
-// walk_full collects remote frees into class cls's full spans and moves the
-// spans worth a rescan to the partial list.
-static void walk_full(mcache *c, int cls) {
-  uint32_t n =
-      atomic_load_explicit(&c->remote_frees[cls], memory_order_relaxed);
-  if (n == 0 || n * FULL_WALK_FRACTION < c->full[cls].len)
-    return;
+// collect_full collects remote frees into class cls's full spans and moves
+// the spans worth a rescan to the partial list.
+static void collect_full(mcache *c, int cls) {
   atomic_store_explicit(&c->remote_frees[cls], 0, memory_order_relaxed);
   for (mspan *s = c->full[cls].first, *next; s != NULL; s = next) {
     next = s->next;
-    if (mspan_collect(s) > 0 && worth_rescan(s)) {
+    mspan_collect(s);
+    if (worth_rescan(s)) {
       span_list_remove(&c->full[cls], s);
       span_set_list(s, SPAN_PARTIAL);
       span_list_push(&c->partial[cls], s);
     }
   }
+}
+
+// walk_full runs collect_full when other threads freed into enough of the
+// class's full spans to pay for the walk.
+static void walk_full(mcache *c, int cls) {
+  uint32_t n =
+      atomic_load_explicit(&c->remote_frees[cls], memory_order_relaxed);
+  if (n > 0 && n * FULL_WALK_FRACTION >= c->full[cls].len)
+    collect_full(c, cls);
 }
 
 // next_span returns a span of class cls with a free object for c, or NULL.
@@ -226,8 +232,7 @@ void mcache_collect_all(mcache *c) {
       mspan_collect(c->alloc[cls]);
     for (mspan *s = c->partial[cls].first; s != NULL; s = s->next)
       mspan_collect(s);
-    for (mspan *s = c->full[cls].first; s != NULL; s = s->next)
-      mspan_collect(s);
+    collect_full(c, cls);
   }
 }
 

@@ -18,7 +18,7 @@
 // of at least n free pages", for a heap shared by many Ps; with one lock and
 // runs counted in the thousands, bins are as fast and far simpler):
 //
-//	bins[n], 1 <= n < BIG_BIN: runs of exactly n pages, newest first
+//	bins[n], 1 <= n < BIG_BIN: runs of exactly n pages, oldest first
 //	bins[BIG_BIN]: runs of BIG_BIN pages or more, searched for the best fit
 //	nonempty: one bit per bin, so the smallest fitting bin is one ctz away
 //
@@ -85,6 +85,7 @@ static mspan *new_span_struct(int k) {
     return NULL;
   memset(s, 0, size);
   s->nwords_log2 = (uint8_t)k;
+  s->state = MSPAN_FREE; // in hand, describing no pages yet
   return s;
 }
 

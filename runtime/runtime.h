@@ -131,7 +131,7 @@ mspan *span_list_pop(span_list *l);
 
 // span states.
 enum {
-  MSPAN_DEAD,   // struct not describing memory
+  MSPAN_DEAD,   // struct on the free list of span structs
   MSPAN_FREE,   // a free page run owned by the mheap
   MSPAN_IN_USE, // objects of one class, or one large object
   MSPAN_MANUAL, // pages handed out whole (goroutine stacks)
