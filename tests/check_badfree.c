@@ -456,47 +456,38 @@ START_TEST(new_out_of_memory_beyond_heap) {
 }
 END_TEST
 
-// add adds the test fn as a test case of its own named name, so that
-// "check_badfree NAME" (or CK_RUN_CASE) runs one of them.
-static void add(Suite *s, const char *name, const TTest *fn) {
-  TCase *tc = tcase_create(name);
-  tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, fn);
-  suite_add_tcase(s, tc);
-}
-
 int main(int argc, char **argv) {
-  if (argc > 2) {
-    fprintf(stderr, "usage: check_badfree [TEST]\n");
-    return 2;
-  }
   Suite *s = suite_create("badfree");
-  add(s, "free-foreign-stack", free_foreign_stack);
-  add(s, "free-foreign-global", free_foreign_global);
-  add(s, "free-foreign-mmap", free_foreign_mmap);
-  add(s, "free-foreign-libc-malloc", free_foreign_libc_malloc);
-  add(s, "free-high-bits", free_high_bits);
-  add(s, "free-stack-span", free_stack_span);
-  add(s, "free-interior-small", free_interior_small);
-  add(s, "free-interior-large", free_interior_large);
-  add(s, "free-past-last-object", free_past_last_object);
-  add(s, "double-free-small", double_free_small);
-  add(s, "double-free-remote", double_free_remote);
-  add(s, "double-free-remote-twice", double_free_remote_twice);
-  add(s, "double-free-unowned", double_free_unowned);
-  add(s, "double-free-large", double_free_large);
-  add(s, "double-free-after-span-returned", double_free_after_span_returned);
-  add(s, "realloc-foreign", realloc_foreign);
-  add(s, "realloc-interior", realloc_interior);
-  add(s, "realloc-freed", realloc_freed);
-  add(s, "usable-size-foreign", usable_size_foreign);
-  add(s, "usable-size-interior", usable_size_interior);
-  add(s, "usable-size-freed", usable_size_freed);
-  add(s, "new-out-of-memory", new_out_of_memory);
-  add(s, "free-manual-of-object-span", free_manual_of_object_span);
-  add(s, "double-free-remote-then-owner", double_free_remote_then_owner);
-  add(s, "double-free-remote-then-owner-stats",
-      double_free_remote_then_owner_stats);
-  add(s, "new-out-of-memory-beyond-heap", new_out_of_memory_beyond_heap);
-  return suite_run(s, argc == 2 ? argv[1] : NULL);
+  suite_add_test(s, "free-foreign-stack", free_foreign_stack, 60);
+  suite_add_test(s, "free-foreign-global", free_foreign_global, 60);
+  suite_add_test(s, "free-foreign-mmap", free_foreign_mmap, 60);
+  suite_add_test(s, "free-foreign-libc-malloc", free_foreign_libc_malloc, 60);
+  suite_add_test(s, "free-high-bits", free_high_bits, 60);
+  suite_add_test(s, "free-stack-span", free_stack_span, 60);
+  suite_add_test(s, "free-interior-small", free_interior_small, 60);
+  suite_add_test(s, "free-interior-large", free_interior_large, 60);
+  suite_add_test(s, "free-past-last-object", free_past_last_object, 60);
+  suite_add_test(s, "double-free-small", double_free_small, 60);
+  suite_add_test(s, "double-free-remote", double_free_remote, 60);
+  suite_add_test(s, "double-free-remote-twice", double_free_remote_twice, 60);
+  suite_add_test(s, "double-free-unowned", double_free_unowned, 60);
+  suite_add_test(s, "double-free-large", double_free_large, 60);
+  suite_add_test(s, "double-free-after-span-returned",
+                 double_free_after_span_returned, 60);
+  suite_add_test(s, "realloc-foreign", realloc_foreign, 60);
+  suite_add_test(s, "realloc-interior", realloc_interior, 60);
+  suite_add_test(s, "realloc-freed", realloc_freed, 60);
+  suite_add_test(s, "usable-size-foreign", usable_size_foreign, 60);
+  suite_add_test(s, "usable-size-interior", usable_size_interior, 60);
+  suite_add_test(s, "usable-size-freed", usable_size_freed, 60);
+  suite_add_test(s, "new-out-of-memory", new_out_of_memory, 60);
+  suite_add_test(s, "free-manual-of-object-span", free_manual_of_object_span,
+                 60);
+  suite_add_test(s, "double-free-remote-then-owner",
+                 double_free_remote_then_owner, 60);
+  suite_add_test(s, "double-free-remote-then-owner-stats",
+                 double_free_remote_then_owner_stats, 60);
+  suite_add_test(s, "new-out-of-memory-beyond-heap",
+                 new_out_of_memory_beyond_heap, 60);
+  return suite_main(s, argc, argv);
 }

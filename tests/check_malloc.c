@@ -961,18 +961,11 @@ END_TEST
 // add adds the test fn as a test case of its own named name, with the heap
 // check after it, so that "check_malloc NAME" (or CK_RUN_CASE) runs one.
 static void add(Suite *s, const char *name, const TTest *fn) {
-  TCase *tc = tcase_create(name);
-  tcase_set_timeout(tc, 120);
-  tcase_add_checked_fixture(tc, take_baseline, heap_check);
-  tcase_add_test(tc, fn);
-  suite_add_tcase(s, tc);
+  tcase_add_checked_fixture(suite_add_test(s, name, fn, 120), take_baseline,
+                            heap_check);
 }
 
 int main(int argc, char **argv) {
-  if (argc > 2) {
-    fprintf(stderr, "usage: check_malloc [TEST]\n");
-    return 2;
-  }
   Suite *s = suite_create("malloc");
   add(s, "malloc-zero", malloc_zero);
   add(s, "free-null", free_null);
@@ -1005,5 +998,5 @@ int main(int argc, char **argv) {
   add(s, "nomem-beyond-heap-space", nomem_beyond_heap_space);
   add(s, "read-memstats-reuses-emptied-span",
       read_memstats_reuses_emptied_span);
-  return suite_run(s, argc == 2 ? argv[1] : NULL);
+  return suite_main(s, argc, argv);
 }

@@ -548,33 +548,25 @@ START_TEST(set_list_thresholds) {
 }
 END_TEST
 
-// add adds the test fn as a test case of its own named name, so that
-// "check_mbitmap NAME" (or CK_RUN_CASE) runs one of them.
-static void add(Suite *s, const char *name, const TTest *fn) {
-  TCase *tc = tcase_create(name);
-  tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, fn);
-  suite_add_tcase(s, tc);
-}
-
 int main(int argc, char **argv) {
-  if (argc > 2) {
-    fprintf(stderr, "usage: check_mbitmap [TEST]\n");
-    return 2;
-  }
   Suite *s = suite_create("mbitmap");
-  add(s, "carve-every-class", carve_every_class);
-  add(s, "fresh-bitmaps-are-zero", fresh_bitmaps_are_zero);
-  add(s, "span-words-every-class", span_words_every_class);
-  add(s, "take-every-object-once-in-order", take_every_object_once_in_order);
-  add(s, "drop-cache-uncounts-cached-objects",
-      drop_cache_uncounts_cached_objects);
-  add(s, "span-of-every-byte", span_of_every_byte);
-  add(s, "object-index-every-byte", object_index_every_byte);
-  add(s, "collect-folds-remote-frees", collect_folds_remote_frees);
-  add(s, "collect-without-pending-is-noop", collect_without_pending_is_noop);
-  add(s, "is-valid-detects-corruption", is_valid_detects_corruption);
-  add(s, "span-list-keeps-order-and-len", span_list_keeps_order_and_len);
-  add(s, "set-list-thresholds", set_list_thresholds);
-  return suite_run(s, argc == 2 ? argv[1] : NULL);
+  suite_add_test(s, "carve-every-class", carve_every_class, 60);
+  suite_add_test(s, "fresh-bitmaps-are-zero", fresh_bitmaps_are_zero, 60);
+  suite_add_test(s, "span-words-every-class", span_words_every_class, 60);
+  suite_add_test(s, "take-every-object-once-in-order",
+                 take_every_object_once_in_order, 60);
+  suite_add_test(s, "drop-cache-uncounts-cached-objects",
+                 drop_cache_uncounts_cached_objects, 60);
+  suite_add_test(s, "span-of-every-byte", span_of_every_byte, 60);
+  suite_add_test(s, "object-index-every-byte", object_index_every_byte, 60);
+  suite_add_test(s, "collect-folds-remote-frees", collect_folds_remote_frees,
+                 60);
+  suite_add_test(s, "collect-without-pending-is-noop",
+                 collect_without_pending_is_noop, 60);
+  suite_add_test(s, "is-valid-detects-corruption", is_valid_detects_corruption,
+                 60);
+  suite_add_test(s, "span-list-keeps-order-and-len",
+                 span_list_keeps_order_and_len, 60);
+  suite_add_test(s, "set-list-thresholds", set_list_thresholds, 60);
+  return suite_main(s, argc, argv);
 }

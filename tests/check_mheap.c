@@ -525,30 +525,20 @@ START_TEST(best_fit_not_first_fit) {
 }
 END_TEST
 
-// add adds the test fn as a test case of its own named name, so that
-// "check_mheap NAME" (or CK_RUN_CASE) runs one of them.
-static void add(Suite *s, const char *name, const TTest *fn) {
-  TCase *tc = tcase_create(name);
-  tcase_set_timeout(tc, 60);
-  tcase_add_test(tc, fn);
-  suite_add_tcase(s, tc);
-}
-
 int main(int argc, char **argv) {
-  if (argc > 2) {
-    fprintf(stderr, "usage: check_mheap [TEST]\n");
-    return 2;
-  }
   Suite *s = suite_create("mheap");
-  add(s, "large-object-is-its-own-span", large_object_is_its_own_span);
-  add(s, "large-object-stats", large_object_stats);
-  add(s, "release-memory-returns-idle-pages",
-      release_memory_returns_idle_pages);
-  add(s, "large-calloc-is-zero", large_calloc_is_zero);
-  add(s, "aligned-large-returns-slack", aligned_large_returns_slack);
-  add(s, "span-of-foreign-pointers", span_of_foreign_pointers);
-  add(s, "manual-span-counts-as-stack", manual_span_counts_as_stack);
-  add(s, "coalesce-in-every-order", coalesce_in_every_order);
-  add(s, "best-fit-not-first-fit", best_fit_not_first_fit);
-  return suite_run(s, argc == 2 ? argv[1] : NULL);
+  suite_add_test(s, "large-object-is-its-own-span",
+                 large_object_is_its_own_span, 60);
+  suite_add_test(s, "large-object-stats", large_object_stats, 60);
+  suite_add_test(s, "release-memory-returns-idle-pages",
+                 release_memory_returns_idle_pages, 60);
+  suite_add_test(s, "large-calloc-is-zero", large_calloc_is_zero, 60);
+  suite_add_test(s, "aligned-large-returns-slack", aligned_large_returns_slack,
+                 60);
+  suite_add_test(s, "span-of-foreign-pointers", span_of_foreign_pointers, 60);
+  suite_add_test(s, "manual-span-counts-as-stack", manual_span_counts_as_stack,
+                 60);
+  suite_add_test(s, "coalesce-in-every-order", coalesce_in_every_order, 60);
+  suite_add_test(s, "best-fit-not-first-fit", best_fit_not_first_fit, 60);
+  return suite_main(s, argc, argv);
 }

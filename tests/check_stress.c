@@ -637,25 +637,12 @@ START_TEST(stats_free_only_thread) {
 }
 END_TEST
 
-// add adds the test fn as a test case of its own named name, so that
-// "check_stress NAME" (or CK_RUN_CASE) runs one of them.
-static void add(Suite *s, const char *name, const TTest *fn) {
-  TCase *tc = tcase_create(name);
-  tcase_set_timeout(tc, 120);
-  tcase_add_test(tc, fn);
-  suite_add_tcase(s, tc);
-}
-
 int main(int argc, char **argv) {
-  if (argc > 2) {
-    fprintf(stderr, "usage: check_stress [TEST]\n");
-    return 2;
-  }
   Suite *s = suite_create("stress");
-  add(s, "stress-local", stress_local);
-  add(s, "stress-cross-thread", stress_cross_thread);
-  add(s, "stress-thread-exit", stress_thread_exit);
-  add(s, "stress-many-threads", stress_many_threads);
-  add(s, "stats-free-only-thread", stats_free_only_thread);
-  return suite_run(s, argc == 2 ? argv[1] : NULL);
+  suite_add_test(s, "stress-local", stress_local, 120);
+  suite_add_test(s, "stress-cross-thread", stress_cross_thread, 120);
+  suite_add_test(s, "stress-thread-exit", stress_thread_exit, 120);
+  suite_add_test(s, "stress-many-threads", stress_many_threads, 120);
+  suite_add_test(s, "stats-free-only-thread", stats_free_only_thread, 120);
+  return suite_main(s, argc, argv);
 }

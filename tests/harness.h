@@ -131,7 +131,12 @@ bool diag_line_parse(const char *text, const char *path, diag_line *d);
 #define SUITE_MAX_MESSAGE (64 * 1024)
 
 typedef struct Suite Suite;
+typedef struct TCase TCase;
+typedef struct TTest TTest;
 int suite_run(Suite *s, const char *tcase);
+TCase *suite_add_test(Suite *s, const char *name, const TTest *fn,
+                      double timeout);
+int suite_main(Suite *s, int argc, char **argv);
 void clip(strbuf *b, size_t max);
 
 #endif

@@ -7,6 +7,7 @@
 #include "harness.h"
 
 #include <check.h>
+#include <stdio.h>
 
 // suite_run runs the test case named tcase of s, or all of them if tcase is
 // NULL, with verbosity from CK_VERBOSITY, and frees s. It returns the exit
@@ -19,6 +20,27 @@ int suite_run(Suite *s, const char *tcase) {
   int run = srunner_ntests_run(sr);
   srunner_free(sr);
   return failed == 0 && run > 0 ? 0 : 1;
+}
+
+// suite_add_test adds fn as a test case of its own named name, so that
+// "check_SUITE NAME" (or CK_RUN_CASE) runs it alone; timeout is in seconds.
+TCase *suite_add_test(Suite *s, const char *name, const TTest *fn,
+                      double timeout) {
+  TCase *tc = tcase_create(name);
+  tcase_set_timeout(tc, timeout);
+  tcase_add_test(tc, fn);
+  suite_add_tcase(s, tc);
+  return tc;
+}
+
+// suite_main is main for a suite of one test case per test: with no
+// argument it runs them all, with one it runs the test case so named.
+int suite_main(Suite *s, int argc, char **argv) {
+  if (argc > 2) {
+    fprintf(stderr, "usage: %s [TEST]\n", argv[0]);
+    return 2;
+  }
+  return suite_run(s, argc == 2 ? argv[1] : NULL);
 }
 
 // clip shortens b to at most max bytes, saying so, so that it fits in one
