@@ -115,33 +115,37 @@ static void set_spans(mspan *s, bool ends_only) {
     set_span(span_limit(s) - PAGE_SIZE, s);
     return;
   }
-  for (uintptr_t p = s->base; p < span_limit(s); p += PAGE_SIZE)
-    set_span(p, s);
+  // Plain stores, which the compiler vectorizes: no other thread may look up
+  // the pages of a span before it is handed out.
+  mspan **entry = &heap_space_.spans[page_index(s->base)];
+  for (uintptr_t i = 0; i < s->npages; i++)
+    entry[i] = s;
+}
+
+// update_released sets (set) or clears the released bits of the npages pages
+// from base, a word of the bitmap at a time, and returns how many were set.
+static uintptr_t update_released(uintptr_t base, uintptr_t npages, bool set) {
+  uintptr_t i = page_index(base), end = i + npages, n = 0;
+  while (i < end) {
+    uintptr_t bits = 64 - i % 64 < end - i ? 64 - i % 64 : end - i;
+    uint64_t mask = (bits == 64 ? ~(uint64_t)0 : ((uint64_t)1 << bits) - 1)
+                    << (i % 64);
+    uint64_t *w = &heap_space_.released[i / 64];
+    n += popcount(*w & mask);
+    *w = set ? *w | mask : *w & ~mask;
+    i += bits;
+  }
+  return n;
 }
 
 // take_released clears the released bits of [base, base+npages) and returns
 // how many were set.
 static uintptr_t take_released(uintptr_t base, uintptr_t npages) {
-  uintptr_t n = 0;
-  for (uintptr_t p = base, end = base + npages * PAGE_SIZE; p < end;
-       p += PAGE_SIZE) {
-    uintptr_t i = page_index(p);
-    uint64_t *w = &heap_space_.released[i / 64];
-    uint64_t bit = (uint64_t)1 << (i % 64);
-    if (*w & bit) {
-      *w &= ~bit;
-      n++;
-    }
-  }
-  return n;
+  return update_released(base, npages, false);
 }
 
 static void mark_released(uintptr_t base, uintptr_t npages) {
-  for (uintptr_t p = base, end = base + npages * PAGE_SIZE; p < end;
-       p += PAGE_SIZE) {
-    uintptr_t i = page_index(p);
-    heap_space_.released[i / 64] |= (uint64_t)1 << (i % 64);
-  }
+  update_released(base, npages, true);
 }
 
 // ---------------------------------------------------------------------------
