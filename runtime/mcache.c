@@ -173,9 +173,10 @@ void *mcache_refill(mcache *c, int cls) {
   }
   c->nmalloc[cls] += loaded;
   if (s == &empty_mspan) {
-    mcache_set_span(c, cls, &empty_mspan);
-    if ((s = next_span(c, cls)) == NULL)
+    if ((s = next_span(c, cls)) == NULL) {
+      mcache_set_span(c, cls, &empty_mspan);
       return NULL;
+    }
     span_set_list(s, SPAN_CACHED);
     mcache_set_span(c, cls, s);
   }
