@@ -328,7 +328,8 @@ static uintptr_t alloc_run(uintptr_t npages, uintptr_t align, bool *needzero) {
   if (f == NULL) {
     if (!grow(npages + slack))
       return 0;
-    f = find_run(npages + slack);
+    if ((f = find_run(npages + slack)) == NULL)
+      throw("no free run after growing the heap");
   }
   bin_remove(f);
   int64_t freed_at = f->freed_at;
