@@ -90,6 +90,7 @@ static void init_size_class8(void) {
 static void before_fork(void) {
   mcache_lock_pool();
   mcentral_lock_all();
+  stack_lock_all();
   mheap_lock();
   persistent_lock();
 }
@@ -97,6 +98,7 @@ static void before_fork(void) {
 static void after_fork(void) {
   persistent_unlock();
   mheap_unlock();
+  stack_unlock_all();
   mcentral_unlock_all();
   mcache_unlock_pool();
 }
@@ -437,8 +439,10 @@ void escrt_thread_flush(void) {
 }
 
 void escrt_release_memory(void) {
-  if (malloc_init())
+  if (malloc_init()) {
+    stack_release_large();
     mheap_release_all();
+  }
 }
 
 // ---------------------------------------------------------------------------

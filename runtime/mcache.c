@@ -200,8 +200,10 @@ void mcache_span_freed(mcache *c, mspan *s) {
   }
 }
 
-// mcache_flush gives every span of c to its mcentral.
+// mcache_flush gives every span of c to its mcentral, and its cached
+// stacks to the stackpool.
 void mcache_flush(mcache *c) {
+  stackcache_release_all(c);
   for (int cls = 1; cls < NUM_SIZE_CLASSES; cls++) {
     mcentral *central = &mcentrals[cls];
     mspan *s;

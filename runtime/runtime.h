@@ -54,6 +54,14 @@ typedef struct mutex mutex;
 #define ADDRESS_BITS 48
 #define MAX_HEAP_BYTES ((uintptr_t)1 << 40)
 
+// Goroutine stacks (stack.c, Go's stack.go): the smallest stack; orders of
+// FIXED_STACK << order bytes (2, 4, 8 and 16 KB) come from the stackpool,
+// carved from spans of STACK_CACHE_SIZE bytes, which is also what a
+// thread's stackcache holds at most per order.
+#define FIXED_STACK 2048
+#define NUM_STACK_ORDERS 4
+#define STACK_CACHE_SIZE 32768
+
 // Spans of small objects are cut from runs of at least SPAN_MIN_PAGES pages:
 // Go's page count for the class, times the smallest factor that reaches
 // 64 KB. The class sizes, and the tail-waste bound, are Go's (a whole
@@ -172,9 +180,13 @@ enum {
 // bitmap, whose first word shares that line.
 struct mspan {
   // Cold: the span's place in the heap and in lists.
-  uintptr_t npages;                // pages in the span
-  mspan *next, *prev;              // links of the list the span is on
-  mspan *scav_next, *scav_prev;    // free runs: the scavenger queue
+  uintptr_t npages;   // pages in the span
+  mspan *next, *prev; // links of the list the span is on
+  union {
+    mspan *scav_next;  // free runs: the scavenger queue
+    void *manual_free; // stackpool spans: free stacks, linked by first word
+  };
+  mspan *scav_prev;                // free runs: the scavenger queue
   int64_t freed_at;                // free runs: ns when freed; -1 if not queued
   _Atomic uint32_t remote_pending; // remote_bits may hold uncollected frees
   uint16_t nelems;                 // objects in the span
@@ -338,6 +350,12 @@ struct mcache {
   // since the owner last collected them (counted once per span and collection)
   // since the owner last collected them.
   _Atomic uint32_t remote_frees[NUM_SIZE_CLASSES];
+  // stackcache[order]: free stacks of FIXED_STACK << order bytes, linked
+  // through their first word, size bytes in all (Go's mcache.stackcache).
+  struct {
+    void *list;
+    uintptr_t size;
+  } stackcache[NUM_STACK_ORDERS];
   mcache *all_next;  // every mcache ever made, for statistics
   mcache *pool_next; // in the pool of caches of exited threads
 };
@@ -381,6 +399,23 @@ static inline int size_to_class(size_t size) {
   return size_to_class128[(size - SMALL_SIZE_MAX + LARGE_SIZE_DIV - 1) /
                           LARGE_SIZE_DIV];
 }
+
+//
+// stack.c
+//
+
+// stack is a stack's memory: [lo, hi), hi is where it starts growing down.
+typedef struct stack {
+  uintptr_t lo;
+  uintptr_t hi;
+} stack;
+
+stack stackalloc(uintptr_t n);
+void stackfree(stack stk);
+void stackcache_release_all(mcache *c);
+void stack_release_large(void);
+void stack_lock_all(void);
+void stack_unlock_all(void);
 
 //
 // mstats.c

@@ -43,10 +43,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-// Seconds a child may take before it is killed: a misuse that hangs (a
-// deadlock on a heap lock) fails instead of stopping the suite.
-enum { CHILD_SECONDS = 20 };
-
 // The reasons fatal_free gives (malloc.c).
 #define NOT_OURS "pointer not allocated by this heap"
 #define MIDDLE "pointer into the middle of an object"
@@ -56,51 +52,8 @@ enum { CHILD_SECONDS = 20 };
 #define STACK_SPAN "pointer into a stack span, not an object"
 
 // ---------------------------------------------------------------------------
-// Running the misuse in a child
+// Expected lines (the misuse runs in a child: expect_fatal, tests/fatal.c)
 // ---------------------------------------------------------------------------
-
-typedef void misuse_fn(void *arg);
-
-// expect_fatal runs fn(arg) in a child and checks that it writes exactly
-// want to standard error and exits with status 2.
-static void expect_fatal(misuse_fn *fn, void *arg, const char *want) {
-  int fds[2];
-  ck_assert_msg(pipe(fds) == 0, "pipe: %s", strerror(errno));
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
-  ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
-  if (pid == 0) {
-    close(fds[0]);
-    dup2(fds[1], STDERR_FILENO);
-    close(fds[1]);
-    alarm(CHILD_SECONDS);
-    fn(arg);
-    _exit(0); // the misuse went unnoticed
-  }
-  close(fds[1]);
-  strbuf err = {0};
-  char buf[512];
-  ssize_t n;
-  while ((n = read(fds[0], buf, sizeof buf)) != 0) {
-    if (n < 0 && errno == EINTR)
-      continue;
-    ck_assert_msg(n > 0, "read: %s", strerror(errno));
-    strbuf_append(&err, buf, (size_t)n);
-  }
-  close(fds[0]);
-  int status;
-  while (waitpid(pid, &status, 0) < 0)
-    ck_assert_msg(errno == EINTR, "waitpid: %s", strerror(errno));
-  const char *got = strbuf_str(&err);
-  if (WIFSIGNALED(status))
-    ck_abort_msg("the child died of signal %d; stderr:\n%s", WTERMSIG(status),
-                 got);
-  ck_assert_msg(WEXITSTATUS(status) == 2 && strcmp(got, want) == 0,
-                "exit status %d, stderr:\n%s\nwant status 2, stderr:\n%s",
-                WEXITSTATUS(status), got, want);
-  strbuf_free(&err);
-}
 
 // The expected line: "fatal error: VERB of 0xP: WHY", with " (object 0xO,
 // size N)" when obj is not 0.

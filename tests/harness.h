@@ -137,6 +137,15 @@ int suite_run(Suite *s, const char *tcase);
 TCase *suite_add_test(Suite *s, const char *name, const TTest *fn,
                       double timeout);
 int suite_main(Suite *s, int argc, char **argv);
+
+//
+// fatal.c
+//
+
+// misuse_fn commits a misuse of the runtime; expect_fatal runs it in a child
+// and checks that it writes exactly want to standard error and exits 2.
+typedef void misuse_fn(void *arg);
+void expect_fatal(misuse_fn *fn, void *arg, const char *want);
 void clip(strbuf *b, size_t max);
 
 #endif
