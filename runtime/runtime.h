@@ -418,6 +418,21 @@ void stack_lock_all(void);
 void stack_unlock_all(void);
 
 //
+// gobuf.c, asm_amd64.S
+//
+
+// gobuf is a suspended execution context (Go's gobuf): its registers are on
+// its stack, at sp (the frame in asm_amd64.S).
+typedef struct gobuf {
+  uintptr_t sp;    // the saved stack pointer
+  stack stk;       // the context's stack; {0, 0} for a thread's own, at first
+  void *asan_fake; // AddressSanitizer's fake stack while suspended
+} gobuf;
+
+void gobuf_init(gobuf *b, stack stk, void (*fn)(void *), void *arg);
+void gobuf_switch(gobuf *from, gobuf *to);
+
+//
 // mstats.c
 //
 

@@ -1,0 +1,113 @@
+// Execution contexts.
+//
+// The scheduler (a later part) runs goroutines on stacks from stack.c and
+// switches between them and each thread's own stack. A context is a gobuf,
+// as in Go: a suspended context's registers live on its own stack, so the
+// gobuf holds its stack pointer and, for the sanitizers, its stack's bounds.
+// gobuf_switch saves the running context into one gobuf and resumes
+// another: escrt_switch in asm_amd64.S, a dozen instructions, saving only
+// what the System V ABI makes callee-saved (rbx, rbp, r12-r15, MXCSR and the
+// x87 control word), since the switch is an ordinary call for the compiler.
+// Never ucontext, which saves the signal mask with a system call.
+//
+// A new context (gobuf_init) starts with a frame that escrt_switch pops: its
+// return address is escrt_context_entry, which calls escrt_context_start(fn,
+// arg). That function must never return: a goroutine ends by switching away
+// for good; if fn returns, the program stops with "fatal error: runtime:
+// context function returned", rather than running off its stack (libaco's
+// exit trampoline).
+//
+// AddressSanitizer tracks one stack per thread; each switch tells it which
+// stack comes next (__sanitizer_start_switch_fiber) and, once there, that
+// the switch is done (__sanitizer_finish_switch_fiber), as boost.context's
+// fiber_ucontext does. The thread's own stack has no gobuf bounds until the
+// first switch away from it reports them.
+#include "runtime.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ESCRT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ESCRT_ASAN 1
+#endif
+#endif
+
+#ifdef ESCRT_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+// The initial frame of a context, as escrt_switch pops it (asm_amd64.S).
+typedef struct context_frame {
+  uint32_t mxcsr;
+  uint16_t fpucw;
+  uint16_t pad;
+  uintptr_t r15, r14, r13, r12, rbx, rbp;
+  uintptr_t ret;
+} context_frame;
+
+// The control words a new context starts with: the ABI's defaults (all
+// exceptions masked, round to nearest; x87 extended precision).
+#define MXCSR_DEFAULT 0x1f80
+#define FPUCW_DEFAULT 0x037f
+
+void escrt_switch(uintptr_t *save_sp, uintptr_t new_sp);
+void escrt_context_entry(void);
+_Noreturn void escrt_context_start(void (*fn)(void *), void *arg);
+
+// switching_from is the gobuf the running context was switched to from, so
+// that the sanitizer hooks on arrival can record its stack's bounds.
+static __thread gobuf *switching_from;
+
+// gobuf_init makes b a new context that runs fn(arg) on stack stk when first
+// switched to. stk is at least FIXED_STACK bytes.
+void gobuf_init(gobuf *b, stack stk, void (*fn)(void *), void *arg) {
+  // The return address slot sits 8 bytes below a 16-byte boundary, so that
+  // escrt_context_entry's call finds the stack aligned as the ABI wants;
+  // the 16 bytes above it stay zero, the end of a backtrace.
+  uintptr_t top = (stk.hi & ~(uintptr_t)15) - 16;
+  context_frame *f = (context_frame *)(top - sizeof(context_frame));
+  *f = (context_frame){.mxcsr = MXCSR_DEFAULT,
+                       .fpucw = FPUCW_DEFAULT,
+                       .r12 = (uintptr_t)fn,
+                       .r13 = (uintptr_t)arg,
+                       .ret = (uintptr_t)escrt_context_entry};
+  *(uintptr_t *)top = 0;
+  *(uintptr_t *)(top + 8) = 0;
+  b->sp = (uintptr_t)f;
+  b->stk = stk;
+  b->asan_fake = NULL;
+}
+
+// arrived runs first thing in a context that was just switched to.
+static void arrived(void *fake) {
+#ifdef ESCRT_ASAN
+  const void *bottom;
+  size_t size;
+  __sanitizer_finish_switch_fiber(fake, &bottom, &size);
+  gobuf *from = switching_from;
+  if (from != NULL && from->stk.lo == 0) { // a thread's own stack
+    from->stk.lo = (uintptr_t)bottom;
+    from->stk.hi = (uintptr_t)bottom + size;
+  }
+#else
+  (void)fake;
+#endif
+}
+
+// gobuf_switch saves the running context in from and resumes to. It returns
+// when some context switches back to from.
+void gobuf_switch(gobuf *from, gobuf *to) {
+  switching_from = from;
+#ifdef ESCRT_ASAN
+  __sanitizer_start_switch_fiber(&from->asan_fake, (const void *)to->stk.lo,
+                                 to->stk.hi - to->stk.lo);
+#endif
+  escrt_switch(&from->sp, to->sp);
+  arrived(from->asan_fake);
+}
+
+void escrt_context_start(void (*fn)(void *), void *arg) {
+  arrived(NULL);
+  fn(arg);
+  throw("context function returned");
+}
