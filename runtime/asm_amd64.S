@@ -63,4 +63,24 @@ escrt_context_entry:
 	ud2				// unreachable
 	.size	escrt_context_entry, .-escrt_context_entry
 
+// void escrt_call_on(void (*fn)(void *), void *arg, uintptr_t sp)
+// calls fn(arg) with the stack pointer at sp (16-byte aligned), then comes
+// back to the caller's stack: Go's systemstack, without the scheduler's
+// bookkeeping (gobuf_systemstack does that).
+	.globl	escrt_call_on
+	.hidden	escrt_call_on
+	.type	escrt_call_on, @function
+	.p2align 4
+escrt_call_on:
+	pushq	%rbp			// rbp keeps the caller's stack pointer
+	movq	%rsp, %rbp
+	movq	%rdx, %rsp		// onto the other stack
+	movq	%rdi, %rax
+	movq	%rsi, %rdi		// fn's argument
+	call	*%rax			// fn(arg); fn preserves rbp
+	movq	%rbp, %rsp		// back onto the caller's stack
+	popq	%rbp
+	ret
+	.size	escrt_call_on, .-escrt_call_on
+
 	.section .note.GNU-stack, "", @progbits

@@ -106,6 +106,45 @@ void gobuf_switch(gobuf *from, gobuf *to) {
   arrived(from->asan_fake);
 }
 
+void escrt_call_on(void (*fn)(void *), void *arg, uintptr_t sp);
+
+// A call to make on another context's stack.
+typedef struct call_on {
+  void (*fn)(void *);
+  void *arg;
+  gobuf *cur, *g0;
+} call_on;
+
+static void call_on_trampoline(void *arg) {
+  call_on *c = arg;
+#ifdef ESCRT_ASAN
+  __sanitizer_finish_switch_fiber(c->g0->asan_fake, NULL, NULL);
+#endif
+  c->fn(c->arg);
+#ifdef ESCRT_ASAN
+  __sanitizer_start_switch_fiber(&c->g0->asan_fake, (const void *)c->cur->stk.lo,
+                                 c->cur->stk.hi - c->cur->stk.lo);
+#endif
+}
+
+// gobuf_systemstack runs fn(arg) on g0's stack, below where g0 is
+// suspended, and returns on cur's stack (Go's systemstack). cur is the
+// running context; g0 has been switched away from at least once.
+void gobuf_systemstack(gobuf *cur, gobuf *g0, void (*fn)(void *), void *arg) {
+  call_on c = {fn, arg, cur, g0};
+  // Below g0's saved registers and the red zone of the frame it is in.
+  uintptr_t sp = (g0->sp - 256) & ~(uintptr_t)15;
+#ifdef ESCRT_ASAN
+  void *fake = NULL;
+  __sanitizer_start_switch_fiber(&fake, (const void *)g0->stk.lo,
+                                 g0->stk.hi - g0->stk.lo);
+  escrt_call_on(call_on_trampoline, &c, sp);
+  __sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#else
+  escrt_call_on(call_on_trampoline, &c, sp);
+#endif
+}
+
 void escrt_context_start(void (*fn)(void *), void *arg) {
   arrived(NULL);
   fn(arg);

@@ -197,7 +197,7 @@ static void scav_push(mspan *s, int64_t now) {
   heap.scav_last = s;
 }
 
-static int64_t nanotime(void) {
+static int64_t coarse_nanotime(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
@@ -472,7 +472,7 @@ mspan *mheap_alloc_manual(uintptr_t npages) {
 // mheap_free_span returns in-use span s's pages to the heap. s must be
 // unowned: a large span, or a small span with no allocated object.
 void mheap_free_span(mspan *s) {
-  int64_t now = nanotime();
+  int64_t now = coarse_nanotime();
   mutex_lock(&heap.lock);
   heap.stats.inuse -= s->npages * PAGE_SIZE;
   if (s->state == MSPAN_MANUAL) {

@@ -93,3 +93,21 @@ void fatal_free(const char *verb, const void *p, const char *why, uintptr_t obj,
   }
   die(&m);
 }
+
+void die_panic(const char *msg, int64_t goid) {
+  message m = {.len = 0};
+  put(&m, "panic: ");
+  put(&m, msg);
+  put(&m, "\n\ngoroutine ");
+  put_dec(&m, (uintptr_t)goid);
+  put(&m, " [running]:");
+  die(&m);
+}
+
+void fatal_stack_limit(uintptr_t limit) {
+  message m = {.len = 0};
+  put(&m, "runtime: goroutine stack exceeds ");
+  put_dec(&m, limit);
+  put(&m, "-byte limit\nfatal error: stack overflow");
+  die(&m);
+}

@@ -105,6 +105,11 @@ _Noreturn void throw(const char *msg);
 _Noreturn void fatal(const char *msg);
 // fatal_free reports a bad free-like call: "fatal error: VERB of 0xP: WHY",
 // with the object's address and size appended when obj is not 0.
+// die_panic prints Go's panic text for goroutine goid and exits with status
+// 2: "panic: MSG", a blank line, "goroutine N [running]:".
+_Noreturn void die_panic(const char *msg, int64_t goid);
+// fatal_stack_limit reports a goroutine stack that would exceed limit bytes.
+_Noreturn void fatal_stack_limit(uintptr_t limit);
 _Noreturn void fatal_free(const char *verb, const void *p, const char *why,
                           uintptr_t obj, uintptr_t size);
 
@@ -431,6 +436,170 @@ typedef struct gobuf {
 
 void gobuf_init(gobuf *b, stack stk, void (*fn)(void *), void *arg);
 void gobuf_switch(gobuf *from, gobuf *to);
+// gobuf_systemstack runs fn(arg) on the stack of the suspended context g0,
+// below its saved stack pointer, and comes back.
+void gobuf_systemstack(gobuf *cur, gobuf *g0, void (*fn)(void *), void *arg);
+
+//
+// proc.c: goroutines (G), threads (M) and processors (P), as Go's proc.go
+//
+
+typedef struct g g;
+typedef struct m m;
+typedef struct p p;
+typedef struct sudog sudog;
+
+// A goroutine's status (Go's _Grunnable ...).
+enum {
+  G_IDLE,     // just allocated
+  G_RUNNABLE, // on a run queue
+  G_RUNNING,  // on an M
+  G_WAITING,  // parked: blocked in a channel, select, sync or sleep
+  G_DEAD,     // finished, on a free list
+};
+
+// What a goroutine asks its M's scheduler to do when it switches to g0
+// (m.action): Go's mcall functions.
+enum {
+  ACT_PARK,      // park_m: wait; m.unlockf(gp, m.unlock_arg) releases locks
+  ACT_GOSCHED,   // gosched_m: to the global run queue
+  ACT_EXIT,      // goexit0: free the G
+  ACT_MORESTACK, // newstack: grow by copying, then resume at once
+};
+
+// STACK_GUARD is how far above the stack's lowest address the guard sits
+// (Go's _StackGuard): room for the frame that runs the check, the runtime
+// functions a goroutine calls without checks, and the switch to g0. The
+// sanitizers make frames larger.
+#if defined(__SANITIZE_ADDRESS__)
+#define STACK_GUARD 1280
+#else
+#define STACK_GUARD 928
+#endif
+// The word written at the lowest address of every goroutine stack: an
+// overflow past the guard that clobbers it is caught at the next switch.
+#define STACK_GUARD_WORD ((uintptr_t)0x5a5a17c0ffee5a5aull)
+
+// sudog is a goroutine waiting on a channel or a semaphore (Go's sudog). It
+// lives on the waiting goroutine's stack, which cannot move while it waits.
+struct sudog {
+  g *g;
+  sudog *next, *prev;   // in a wait queue
+  void *elem;           // the value sent or the place to receive into
+  struct escrt_chan *c; // the channel (select: which case)
+  sudog *waitlink;      // g.waiting: a select's sudogs
+  bool isselect;        // one of a select's, which only the first waker takes
+  bool success;         // woken by a value (true) or by close (false)
+};
+
+struct g {
+  gobuf sched;          // saved registers, and the stack's bounds
+  uintptr_t stackguard; // sched.stk.lo + STACK_GUARD
+  g *schedlink;         // on a run queue or a free list
+  _Atomic uint32_t status;
+  _Atomic uint32_t selectdone; // a select's first waker sets it
+  int64_t goid;
+  void (*fn)(void *);
+  void *arg;
+  m *m;             // the M running it
+  sudog *waiting;   // a parked select's sudogs, for the stack's shrinker
+  void *param;      // what the waker passes: the sudog that completed
+  uintptr_t need;   // bytes a morestack wants free
+  struct runwait *main; // escrt_run's waiter, for its main goroutine
+};
+
+// A P's run queue holds this many goroutines (Go's 256).
+#define RUNQ_SIZE 256
+
+struct p {
+  _Atomic uint32_t runqhead; // stealers take from the head
+  _Atomic uint32_t runqtail; // only the owner writes the tail
+  _Atomic(g *) runnext;      // runs next: the goroutine just readied
+  g *runq[RUNQ_SIZE];
+  uint32_t schedtick; // goroutines run, to look at the global queue now and then
+  int id;
+  p *link;  // idle list
+  g *gfree; // dead goroutines with their 2 KB stacks, for reuse
+  int ngfree;
+};
+
+struct m {
+  gobuf g0;       // the thread's own stack: where the scheduler runs
+  g *curg;        // the goroutine running
+  p *p;           // the P held, NULL when idle
+  p *nextp;       // the P handed over by whoever woke it
+  int action;     // what curg asked of g0 (ACT_*)
+  bool (*unlockf)(g *, void *); // ACT_PARK: called on g0; false resumes
+  void *unlock_arg;
+  bool spinning;          // looking for work to steal
+  _Atomic uint32_t note;  // futex word: 1 when woken
+  m *schedlink;           // idle list
+  uint64_t rand;          // fastrand state
+  int id;
+};
+
+extern __thread g *tls_g __attribute__((tls_model("initial-exec")));
+extern __thread m *tls_m __attribute__((tls_model("initial-exec")));
+
+// gopark parks the running goroutine; on g0, unlockf(gp, arg) runs and
+// releases what the goroutine held, or returns false to resume it at once.
+void gopark(bool (*unlockf)(g *, void *), void *arg);
+// goready makes gp runnable, to run next on the caller's P.
+void goready(g *gp);
+uint32_t fastrandn(uint32_t n);
+// mutex_unlockf is an unlockf that unlocks the mutex arg.
+bool mutex_unlockf(g *gp, void *arg);
+// panic_goroutine stops the program as Go's panic does:
+// "panic: MSG\n\ngoroutine N [running]:".
+_Noreturn void panic_goroutine(const char *msg);
+void procs_init(void);
+int64_t nanotime(void);
+
+//
+// chan.c, select.c: channels
+//
+
+// waitq is a channel's queue of waiting goroutines.
+typedef struct waitq {
+  sudog *first, *last;
+} waitq;
+
+// escrt_chan is Go's hchan. The element buffer follows the struct.
+struct escrt_chan {
+  mutex lock;      // guards every field, and the sudogs in the queues
+  bool closed;     // written under the lock, read without it by fast paths
+  size_t qcount;   // elements in the buffer; read without the lock by len
+  size_t dataqsiz; // the buffer's size in elements: cap
+  size_t elemsize;
+  char *buf;
+  size_t sendx, recvx; // the ring's next send and receive slots
+  waitq recvq, sendq;
+};
+
+void waitq_enqueue(waitq *q, sudog *sg);
+void waitq_remove(waitq *q, sudog *sg);
+sudog *waitq_dequeue(waitq *q);
+void chan_send_direct(struct escrt_chan *c, sudog *sg, const void *ep);
+void chan_recv_direct(struct escrt_chan *c, sudog *sg, void *ep);
+void chan_buf_send(struct escrt_chan *c, const void *ep);
+void chan_buf_recv(struct escrt_chan *c, void *ep);
+
+//
+// stackcopy.c: growing and shrinking goroutine stacks
+//
+
+void newstack(g *gp);
+void shrinkstack(g *gp);
+extern size_t max_stack_size;
+
+//
+// time.c: sleeping goroutines
+//
+
+// timers_run readies the goroutines whose sleep ended by now, and returns
+// when the next one ends (0: none asleep).
+int64_t timers_run(int64_t now);
+int64_t timers_next(void);
 
 //
 // mstats.c
