@@ -188,7 +188,7 @@ static bool chansend(escrt_chan *c, const void *ep, bool block) {
     return false;
   }
   // Block: wait for a receiver to take the element from this stack.
-  g *gp = tls_g;
+  g *gp = getg_blocking();
   sudog mysg = {.g = gp, .elem = (void *)ep, .c = c};
   gp->param = NULL;
   waitq_enqueue(&c->sendq, &mysg);
@@ -280,7 +280,7 @@ static bool chanrecv(escrt_chan *c, void *ep, bool block, bool *received) {
     return false;
   }
   // Block: wait for a sender to put the element on this stack.
-  g *gp = tls_g;
+  g *gp = getg_blocking();
   sudog mysg = {.g = gp, .elem = ep, .c = c};
   gp->param = NULL;
   waitq_enqueue(&c->recvq, &mysg);

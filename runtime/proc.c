@@ -785,10 +785,15 @@ static void goexit1(void) {
   throw("goexit returned");
 }
 
-void gopark(bool (*unlockf)(g *, void *), void *arg) {
+g *getg_blocking(void) {
   g *gp = tls_g;
   if (gp == NULL)
     fatal("blocking operation outside a goroutine (use escrt_run)");
+  return gp;
+}
+
+void gopark(bool (*unlockf)(g *, void *), void *arg) {
+  g *gp = getg_blocking();
   m *mp = gp->m;
   mp->unlockf = unlockf;
   mp->unlock_arg = arg;

@@ -544,6 +544,9 @@ extern __thread m *tls_m __attribute__((tls_model("initial-exec")));
 // gopark parks the running goroutine; on g0, unlockf(gp, arg) runs and
 // releases what the goroutine held, or returns false to resume it at once.
 void gopark(bool (*unlockf)(g *, void *), void *arg);
+// getg_blocking returns the running goroutine, and stops the program when
+// a blocking operation is attempted outside one.
+g *getg_blocking(void);
 // goready makes gp runnable, to run next on the caller's P.
 void goready(g *gp);
 uint32_t fastrandn(uint32_t n);

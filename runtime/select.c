@@ -197,9 +197,7 @@ static int selectgo(escrt_select_case *cases, int n, int live, bool block,
     return -1;
   }
   // 4. Wait on every channel.
-  g *gp = tls_g;
-  if (gp == NULL)
-    fatal("blocking operation outside a goroutine (use escrt_run)");
+  g *gp = getg_blocking();
   atomic_store(&gp->selectdone, 0);
   gp->param = NULL;
   sudog **link = &gp->waiting;

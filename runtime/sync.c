@@ -46,11 +46,7 @@ static void semacquire(escrt_sema *s) {
     mutex_unlock(l);
     return;
   }
-  if (tls_g == NULL) {
-    mutex_unlock(l);
-    fatal("blocking operation outside a goroutine (use escrt_run)");
-  }
-  semwaiter w = {tls_g, NULL};
+  semwaiter w = {getg_blocking(), NULL};
   if (s->tail != NULL)
     ((semwaiter *)s->tail)->next = &w;
   else
