@@ -24,14 +24,6 @@
 // first switch away from it reports them.
 #include "runtime.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define ESCRT_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ESCRT_ASAN 1
-#endif
-#endif
-
 #ifdef ESCRT_ASAN
 #include <sanitizer/common_interface_defs.h>
 #endif

@@ -572,7 +572,7 @@ static void goexit0(m *mp, g *gp);
 // served and gp resumed at once.
 static void execute(m *mp, g *gp) {
   mp->p->schedtick++;
-  if (gp->sched.stk.hi - gp->sched.stk.lo > FIXED_STACK && gp->waiting == NULL)
+  if (gp->sched.stk.hi - gp->sched.stk.lo > STARTING_STACK && gp->waiting == NULL)
     shrinkstack(gp);
   for (;;) {
     atomic_store_explicit(&gp->status, G_RUNNING, memory_order_relaxed);
@@ -584,7 +584,8 @@ static void execute(m *mp, g *gp) {
     tls_g = NULL;
     escrt_stackguard = 0;
     mp->curg = NULL;
-    if (unlikely(*(uintptr_t *)gp->sched.stk.lo != STACK_GUARD_WORD))
+    if (unlikely(gp->sched.sp <= gp->sched.stk.lo ||
+                 *(uintptr_t *)gp->sched.stk.lo != STACK_GUARD_WORD))
       stack_clobbered(gp);
     switch (mp->action) {
     case ACT_MORESTACK:
@@ -630,9 +631,9 @@ static void *mstart(void *arg) {
 // Creating and ending goroutines
 // ---------------------------------------------------------------------------
 
-// gfput puts dead gp on pp's free list, keeping a 2 KB stack with it.
+// gfput puts dead gp on pp's free list, keeping a starting-size stack.
 static void gfput(p *pp, g *gp) {
-  if (gp->sched.stk.hi - gp->sched.stk.lo != FIXED_STACK) {
+  if (gp->sched.stk.hi - gp->sched.stk.lo != STARTING_STACK) {
     stackfree(gp->sched.stk);
     gp->sched.stk = (stack){0, 0};
   }
@@ -726,7 +727,7 @@ static void newproc1(void *arg) {
     memset(gp, 0, sizeof *gp);
   }
   if (gp->sched.stk.lo == 0)
-    gp->sched.stk = stackalloc(FIXED_STACK);
+    gp->sched.stk = stackalloc(STARTING_STACK);
   stack stk = gp->sched.stk;
   gp->fn = np->fn;
   gp->arg = np->arg;

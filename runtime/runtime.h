@@ -469,12 +469,26 @@ enum {
 
 // STACK_GUARD is how far above the stack's lowest address the guard sits
 // (Go's _StackGuard): room for the frame that runs the check, the runtime
-// functions a goroutine calls without checks, and the switch to g0. The
-// sanitizers make frames larger.
+// functions a goroutine calls without checks (memcpy among them), and the
+// switch to g0. STARTING_STACK is the size goroutines start at.
+//
+// AddressSanitizer changes both, as Go's race detector multiplies the guard:
+// its interceptors of memcpy, memset and friends have frames of 2.1 KB
+// (room for a stack trace), more than a whole 2 KB stack. Under it,
+// goroutines start at 8 KB with a 4 KB guard.
 #if defined(__SANITIZE_ADDRESS__)
-#define STACK_GUARD 1280
+#define ESCRT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ESCRT_ASAN 1
+#endif
+#endif
+#ifdef ESCRT_ASAN
+#define STACK_GUARD 4096
+#define STARTING_STACK (4 * FIXED_STACK)
 #else
 #define STACK_GUARD 928
+#define STARTING_STACK FIXED_STACK
 #endif
 // The word written at the lowest address of every goroutine stack: an
 // overflow past the guard that clobbers it is caught at the next switch.

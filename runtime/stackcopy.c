@@ -1,7 +1,7 @@
 // Growing and shrinking goroutine stacks by copying.
 //
 // The other half of Go's stack.go (stack.c allocates). A goroutine starts
-// on a FIXED_STACK (2 KB) stack. Code compiled for goroutines checks, on
+// on a STARTING_STACK (2 KB) stack. Code compiled for goroutines checks, on
 // function entry, that the stack pointer is above the goroutine's guard:
 //
 //	if (sp - need < escrt_stackguard) escrt_morestack(need);  // ESCRT_STACK_CHECK
@@ -30,8 +30,8 @@
 //
 // Shrinking: when the scheduler resumes a goroutine that uses less than a
 // quarter of its stack, the stack is halved (as often as that stays true
-// and the half leaves the guard's room free, never below 2 KB), by the
-// same copy. Go shrinks at garbage collection;
+// and the half leaves the guard's room free, never below the starting
+// size), by the same copy. Go shrinks at garbage collection;
 // resuming is our safe point, and the copy only moves the used part.
 //
 // A stack larger than max_stack_size (escrt_set_max_stack, 1,000,000,000
@@ -44,7 +44,7 @@
 
 #include <string.h>
 
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef ESCRT_ASAN
 #include <sanitizer/asan_interface.h>
 #define NO_SANITIZE_ADDRESS __attribute__((no_sanitize_address))
 #else
@@ -88,7 +88,7 @@ static void copystack(g *gp, uintptr_t newsize) {
   gp->stackguard = stk.lo + STACK_GUARD;
   *(uintptr_t *)stk.lo = STACK_GUARD_WORD;
   // 4. Free the old one, with its redzones cleared for whoever gets it.
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef ESCRT_ASAN
   ASAN_UNPOISON_MEMORY_REGION((void *)old.lo, old.hi - old.lo);
 #endif
   stackfree(old);
@@ -117,7 +117,7 @@ void shrinkstack(g *gp) {
   uintptr_t size = gp->sched.stk.hi - gp->sched.stk.lo;
   uintptr_t used = gp->sched.stk.hi - gp->sched.sp;
   uintptr_t newsize = size;
-  while (newsize > FIXED_STACK && used < newsize / 4 &&
+  while (newsize > STARTING_STACK && used < newsize / 4 &&
          used + STACK_GUARD + ESCRT_STACK_SMALL <= newsize / 2)
     newsize /= 2;
   if (newsize != size)

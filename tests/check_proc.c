@@ -308,8 +308,8 @@ START_TEST(libc_through_systemstack) {
   for (int i = 0; i < 64; i++)
     ck_assert_int_eq(libc.sorted[i], i);
   ck_assert_int_eq(libc.resolved, 1);
-  ck_assert_uint_eq(libc.stack_size[0], FIXED_STACK);
-  ck_assert_uint_eq(libc.stack_size[1], FIXED_STACK);
+  ck_assert_uint_eq(libc.stack_size[0], STARTING_STACK);
+  ck_assert_uint_eq(libc.stack_size[1], STARTING_STACK);
 }
 END_TEST
 
@@ -356,7 +356,7 @@ START_TEST(hundred_thousand_goroutines_leave_nothing) {
                 (unsigned long)churn.inuse[1], (unsigned long)churn.inuse[2]);
   // Per P: 64 dead Gs, and a stackcache of 32 KB; globally 4096 dead Gs;
   // each stack span is 32 KB.
-  uint64_t bound = (uint64_t)(4096 + 64 * procs()) * FIXED_STACK +
+  uint64_t bound = (uint64_t)(4096 + 64 * procs()) * STARTING_STACK +
                    (uint64_t)(procs() + 2) * 2 * STACK_CACHE_SIZE;
   ck_assert_msg(kept <= bound, "%lu bytes of stack kept, more than %lu",
                 (unsigned long)kept, (unsigned long)bound);
