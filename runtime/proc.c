@@ -221,12 +221,13 @@ static bool runqput_slow(p *pp, g *gp, uint32_t h, uint32_t t) {
 }
 
 // runqput puts gp on pp's local queue, or in runnext (kicking the previous
-// runnext to the queue's tail). Only pp's owner calls it.
-static void runqput(p *pp, g *gp, bool next) {
+// runnext to the queue's tail). Only pp's owner calls it. It returns
+// whether the queue was full and half of it went to the global queue.
+static bool runqput(p *pp, g *gp, bool next) {
   if (next) {
     gp = atomic_exchange(&pp->runnext, gp);
     if (gp == NULL)
-      return;
+      return false;
   }
   for (;;) {
     uint32_t h = atomic_load_explicit(&pp->runqhead, memory_order_acquire);
@@ -234,10 +235,10 @@ static void runqput(p *pp, g *gp, bool next) {
     if (t - h < RUNQ_SIZE) {
       slot_store(pp, t, gp);
       atomic_store_explicit(&pp->runqtail, t + 1, memory_order_release);
-      return;
+      return false;
     }
     if (runqput_slow(pp, gp, h, t))
-      return;
+      return true;
   }
 }
 
@@ -712,6 +713,7 @@ typedef struct newproc_args {
   void (*fn)(void *);
   void *arg;
   runwait *main;
+  bool full; // out: the P's run queue overflowed
 } newproc_args;
 
 // newproc1 makes a G for fn(arg) and queues it; on the system stack.
@@ -741,7 +743,7 @@ static void newproc1(void *arg) {
   atomic_fetch_add(&sched.ngoroutine, 1);
   atomic_store(&gp->status, G_RUNNABLE);
   if (pp != NULL) {
-    runqput(pp, gp, true);
+    np->full = runqput(pp, gp, true);
     wakep();
   } else {
     injectg(gp);
@@ -839,10 +841,17 @@ void escrt_systemstack(void (*fn)(void *), void *arg) {
   escrt_stackguard = gp->stackguard;
 }
 
+// escrt_go queues the new goroutine to run next on this P. A goroutine
+// that spawns faster than the others can run yields when its P's queue
+// overflows, so that they run and end (and their stacks are reused)
+// before it goes on: without preemption, a loop of a million escrt_go
+// would otherwise hold a million stacks at once.
 void escrt_go(void (*fn)(void *), void *arg) {
   procs_init();
-  newproc_args np = {fn, arg, NULL};
+  newproc_args np = {fn, arg, NULL, false};
   escrt_systemstack(newproc1, &np);
+  if (np.full && tls_g != NULL)
+    mcall(ACT_GOSCHED);
 }
 
 void escrt_run(void (*fn)(void *), void *arg) {
@@ -853,7 +862,7 @@ void escrt_run(void (*fn)(void *), void *arg) {
   mutex_lock(&sched.lock);
   sched.nmain++;
   mutex_unlock(&sched.lock);
-  newproc_args np = {fn, arg, &w};
+  newproc_args np = {fn, arg, &w, false};
   newproc1(&np);
   while (atomic_load(&w.done) == 0)
     futexsleep(&w.done, 0, -1);
