@@ -114,7 +114,8 @@ static void call_on_trampoline(void *arg) {
 #endif
   c->fn(c->arg);
 #ifdef ESCRT_ASAN
-  __sanitizer_start_switch_fiber(&c->g0->asan_fake, (const void *)c->cur->stk.lo,
+  __sanitizer_start_switch_fiber(&c->g0->asan_fake,
+                                 (const void *)c->cur->stk.lo,
                                  c->cur->stk.hi - c->cur->stk.lo);
 #endif
 }

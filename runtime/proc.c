@@ -126,7 +126,8 @@ uint32_t fastrandn(uint32_t n) {
   if (unlikely(rand_state == 0))
     rand_state = (uint64_t)nanotime() ^ (uintptr_t)&rand_state;
   rand_state += 0xa0761d6478bd642full;
-  __uint128_t t = (__uint128_t)rand_state * (rand_state ^ 0xe7037ed1a0b428dbull);
+  __uint128_t t =
+      (__uint128_t)rand_state * (rand_state ^ 0xe7037ed1a0b428dbull);
   uint32_t r = (uint32_t)((uint64_t)(t >> 64) ^ (uint64_t)t);
   return (uint32_t)(((uint64_t)r * n) >> 32);
 }
@@ -207,9 +208,8 @@ static bool runqput_slow(p *pp, g *gp, uint32_t h, uint32_t t) {
   uint32_t n = (t - h) / 2;
   for (uint32_t i = 0; i < n; i++)
     batch[i] = slot_load(pp, h + i);
-  if (!atomic_compare_exchange_strong_explicit(&pp->runqhead, &h, h + n,
-                                               memory_order_release,
-                                               memory_order_relaxed))
+  if (!atomic_compare_exchange_strong_explicit(
+          &pp->runqhead, &h, h + n, memory_order_release, memory_order_relaxed))
     return false;
   batch[n] = gp;
   for (uint32_t i = 0; i < n; i++)
@@ -573,7 +573,8 @@ static void goexit0(m *mp, g *gp);
 // served and gp resumed at once.
 static void execute(m *mp, g *gp) {
   mp->p->schedtick++;
-  if (gp->sched.stk.hi - gp->sched.stk.lo > STARTING_STACK && gp->waiting == NULL)
+  if (gp->sched.stk.hi - gp->sched.stk.lo > STARTING_STACK &&
+      gp->waiting == NULL)
     shrinkstack(gp);
   for (;;) {
     atomic_store_explicit(&gp->status, G_RUNNING, memory_order_relaxed);

@@ -515,10 +515,10 @@ struct g {
   int64_t goid;
   void (*fn)(void *);
   void *arg;
-  m *m;             // the M running it
-  sudog *waiting;   // a parked select's sudogs, for the stack's shrinker
-  void *param;      // what the waker passes: the sudog that completed
-  uintptr_t need;   // bytes a morestack wants free
+  m *m;                 // the M running it
+  sudog *waiting;       // a parked select's sudogs, for the stack's shrinker
+  void *param;          // what the waker passes: the sudog that completed
+  uintptr_t need;       // bytes a morestack wants free
   struct runwait *main; // escrt_run's waiter, for its main goroutine
 };
 
@@ -530,7 +530,8 @@ struct p {
   _Atomic uint32_t runqtail; // only the owner writes the tail
   _Atomic(g *) runnext;      // runs next: the goroutine just readied
   g *runq[RUNQ_SIZE];
-  uint32_t schedtick; // goroutines run, to look at the global queue now and then
+  uint32_t
+      schedtick; // goroutines run, to look at the global queue now and then
   int id;
   p *link;  // idle list
   g *gfree; // dead goroutines with their 2 KB stacks, for reuse
@@ -538,17 +539,17 @@ struct p {
 };
 
 struct m {
-  gobuf g0;       // the thread's own stack: where the scheduler runs
-  g *curg;        // the goroutine running
-  p *p;           // the P held, NULL when idle
-  p *nextp;       // the P handed over by whoever woke it
-  int action;     // what curg asked of g0 (ACT_*)
+  gobuf g0;   // the thread's own stack: where the scheduler runs
+  g *curg;    // the goroutine running
+  p *p;       // the P held, NULL when idle
+  p *nextp;   // the P handed over by whoever woke it
+  int action; // what curg asked of g0 (ACT_*)
   bool (*unlockf)(g *, void *); // ACT_PARK: called on g0; false resumes
   void *unlock_arg;
-  bool spinning;          // looking for work to steal
-  _Atomic uint32_t note;  // futex word: 1 when woken
-  m *schedlink;           // idle list
-  uint64_t rand;          // fastrand state
+  bool spinning;         // looking for work to steal
+  _Atomic uint32_t note; // futex word: 1 when woken
+  m *schedlink;          // idle list
+  uint64_t rand;         // fastrand state
   int id;
 };
 

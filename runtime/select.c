@@ -98,8 +98,8 @@ static void sort_lockorder(escrt_select_case *cases, uint16_t *order, int n) {
       int k = 2 * j + 1;
       if (k >= i)
         break;
-      if (k + 1 < i && (uintptr_t)cases[order[k]].chan <
-                           (uintptr_t)cases[order[k + 1]].chan)
+      if (k + 1 < i &&
+          (uintptr_t)cases[order[k]].chan < (uintptr_t)cases[order[k + 1]].chan)
         k++;
       if (cx >= (uintptr_t)cases[order[k]].chan)
         break;
@@ -209,7 +209,7 @@ static int selectgo(escrt_select_case *cases, int n, int live, bool block,
     *link = sg;
     link = &sg->waitlink;
     waitq_enqueue(cas->dir == ESCRT_SELECT_RECV ? &cas->chan->recvq
-                                                 : &cas->chan->sendq,
+                                                : &cas->chan->sendq,
                   sg);
   }
   *link = NULL;
@@ -260,8 +260,7 @@ int escrt_select(escrt_select_case *cases, int n, bool block) {
     throw("unreachable");
   }
   // The orders and the sudogs go on this stack: make room first.
-  ESCRT_STACK_RESERVE((size_t)n * (2 * sizeof(uint16_t) + sizeof(sudog)) +
-                      512);
+  ESCRT_STACK_RESERVE((size_t)n * (2 * sizeof(uint16_t) + sizeof(sudog)) + 512);
   uint16_t orders[2 * live];
   sudog sgs[n];
   return selectgo(cases, n, live, block, orders, sgs);

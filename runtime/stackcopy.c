@@ -4,7 +4,8 @@
 // on a STARTING_STACK (2 KB) stack. Code compiled for goroutines checks, on
 // function entry, that the stack pointer is above the goroutine's guard:
 //
-//	if (sp - need < escrt_stackguard) escrt_morestack(need);  // ESCRT_STACK_CHECK
+//	if (sp - need < escrt_stackguard) escrt_morestack(need);  //
+//ESCRT_STACK_CHECK
 //
 // The guard is STACK_GUARD bytes above the stack's lowest address: enough
 // for the frame that made the check, for the runtime functions a goroutine
@@ -56,10 +57,9 @@ size_t max_stack_size = 1000000000;
 // copy_words copies n words from src to dst, moving by delta every word
 // that lies in [lo, hi). It reads the old stack's AddressSanitizer
 // redzones, so it is not instrumented.
-NO_SANITIZE_ADDRESS static void copy_words(uintptr_t *dst,
-                                           const uintptr_t *src, uintptr_t n,
-                                           uintptr_t lo, uintptr_t hi,
-                                           uintptr_t delta) {
+NO_SANITIZE_ADDRESS static void copy_words(uintptr_t *dst, const uintptr_t *src,
+                                           uintptr_t n, uintptr_t lo,
+                                           uintptr_t hi, uintptr_t delta) {
   uintptr_t size = hi - lo;
   for (uintptr_t i = 0; i < n; i++) {
     uintptr_t w = src[i];

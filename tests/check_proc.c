@@ -116,9 +116,7 @@ static void main_that_returns(void *arg) {
   *(int *)arg = 42;
 }
 
-static void call_escrt_main(void *arg) {
-  escrt_main(main_that_returns, arg);
-}
+static void call_escrt_main(void *arg) { escrt_main(main_that_returns, arg); }
 
 // escrt_main ends the program with status 0 when main returns, as Go does.
 START_TEST(escrt_main_exits_zero) {
@@ -272,8 +270,7 @@ static void call_libc(void *arg) {
     libc.sorted[i] = (i * 37) % 64;
   qsort(libc.sorted, 64, sizeof(int), compare_ints);
   struct addrinfo *res = NULL;
-  struct addrinfo hints = {.ai_family = AF_UNSPEC,
-                           .ai_socktype = SOCK_STREAM};
+  struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
   if (getaddrinfo("localhost", "80", &hints, &res) == 0 && res != NULL) {
     libc.resolved = 1;
     freeaddrinfo(res);
@@ -319,9 +316,7 @@ END_TEST
 
 enum { WAVES = 100, WAVE = 1000 };
 
-static struct {
-  uint64_t inuse[3];
-} churn;
+static struct { uint64_t inuse[3]; } churn;
 
 static void churn_wave(void) {
   for (int w = 0; w < WAVES; w++) {
@@ -412,9 +407,7 @@ static void syscall_then_send(void *arg) {
   escrt_chan_send(never, &v);
 }
 
-static struct {
-  int got;
-} sys;
+static struct { int got; } sys;
 
 static void wait_for_syscall(void *arg) {
   never = escrt_chan_make(sizeof(int), 0);

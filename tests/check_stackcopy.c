@@ -286,7 +286,6 @@ int main(int argc, char **argv) {
                  pointer_to_local_survives_growth, 30);
   suite_add_test(s, "limit-stops-with-go-message", limit_stops_with_go_message,
                  60);
-  suite_add_test(s, "max-stack-default-is-go-s", max_stack_default_is_go_s,
-                 30);
+  suite_add_test(s, "max-stack-default-is-go-s", max_stack_default_is_go_s, 30);
   return suite_main(s, argc, argv);
 }
