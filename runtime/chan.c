@@ -164,9 +164,10 @@ static bool chansend(escrt_chan *c, const void *ep, bool block) {
     park_forever();
   }
   // Fast path: a non-blocking send on a full channel fails without the lock.
-  if (!block && !c->closed &&
-      (c->dataqsiz == 0 ? c->recvq.first == NULL
-                        : escrt_chan_len(c) == c->dataqsiz))
+  if (!block && !__atomic_load_n(&c->closed, __ATOMIC_ACQUIRE) &&
+      (c->dataqsiz == 0
+           ? __atomic_load_n(&c->recvq.first, __ATOMIC_RELAXED) == NULL
+           : escrt_chan_len(c) == c->dataqsiz))
     return false;
   mutex_lock(&c->lock);
   if (c->closed) {
@@ -252,7 +253,8 @@ static bool chanrecv(escrt_chan *c, void *ep, bool block, bool *received) {
       return false;
     park_forever();
   }
-  if (!block && escrt_chan_len(c) == 0 && c->sendq.first == NULL &&
+  if (!block && escrt_chan_len(c) == 0 &&
+      __atomic_load_n(&c->sendq.first, __ATOMIC_RELAXED) == NULL &&
       !__atomic_load_n(&c->closed, __ATOMIC_ACQUIRE))
     return false;
   mutex_lock(&c->lock);

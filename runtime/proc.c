@@ -163,9 +163,11 @@ static void schedinit(void) {
   if (!malloc_init())
     fatal("out of memory");
   sched.gomaxprocs = read_gomaxprocs();
-  sched.allp = persistent_alloc(sizeof(p) * (size_t)sched.gomaxprocs);
-  if (sched.allp == NULL)
+  // Ps are cache-line aligned (runtime.h).
+  char *mem = persistent_alloc(sizeof(p) * (size_t)sched.gomaxprocs + 64);
+  if (mem == NULL)
     fatal("out of memory");
+  sched.allp = (p *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
   for (int32_t i = sched.gomaxprocs - 1; i >= 0; i--) {
     p *pp = &sched.allp[i];
     memset(pp, 0, sizeof *pp);
