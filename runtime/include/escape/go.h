@@ -22,7 +22,12 @@
 // callee, storing it in another local, and sending a copy of a local on a
 // channel are all fine; storing &local in a global, a heap object or a
 // channel is not. Integers that happen to equal an address in the old
-// stack are rewritten too (the copy is conservative).
+// stack are rewritten too (the copy is conservative), and so would be a
+// stale stack address left in the unwritten bytes of a partly written
+// local: compile code that runs on goroutines with
+// -ftrivial-auto-var-init=zero, and link it with -Wl,-z,now (a lazily
+// bound call runs the dynamic linker's resolver, which needs more stack
+// than a goroutine has). pkg-config escrt and the CMake target add both.
 //
 // Growth is checked where ESCRT_STACK_CHECK() is written (escape-cc inserts
 // it at every function entry): a compare of the stack pointer against the
