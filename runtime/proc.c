@@ -61,6 +61,12 @@
 #define GFREE_GLOBAL_MAX 4096
 // Steal attempts over all Ps before an M gives up (Go's stealTries).
 #define STEAL_TRIES 4
+// How long an M with nothing to do spins before it sleeps: about what a
+// futex wake-up costs the waker and the woken together.
+#define IDLE_SPIN_NS 20000
+// How long a thief waits for a running P to take its own runnext before
+// it steals it (Go's usleep(3) in runqgrab).
+#define RUNNEXT_GRACE_NS 3000
 // GOMAXPROCS beyond this is taken as this.
 #define MAX_GOMAXPROCS 256
 
@@ -281,6 +287,11 @@ static uint32_t runqgrab(p *victim, p *thief, uint32_t at, bool steal_next) {
       g *next = atomic_load(&victim->runnext);
       if (next == NULL)
         return 0;
+      // The victim is about to run it, most likely (it just readied it):
+      // give it the time to, rather than move the goroutine to this P.
+      int64_t until = nanotime() + RUNNEXT_GRACE_NS;
+      while (atomic_load(&victim->runnext) == next && nanotime() < until)
+        cpu_relax();
       if (!atomic_compare_exchange_strong(&victim->runnext, &next, NULL))
         continue;
       slot_store(thief, at, next);
@@ -359,6 +370,15 @@ static void pidleput(p *pp) {
 
 static void *mstart(void *arg);
 
+// An idle M's note (m.note): it spins, then sleeps on the futex; a waker
+// makes the system call only for a sleeper.
+enum { NOTE_IDLE, NOTE_WOKEN, NOTE_SLEEPING };
+
+static void notewakeup(m *mp) {
+  if (atomic_exchange(&mp->note, NOTE_WOKEN) == NOTE_SLEEPING)
+    futexwakeup(&mp->note);
+}
+
 // newm starts a thread for mp, which holds mp->nextp.
 static void newm(m *mp) {
   pthread_attr_t attr;
@@ -388,8 +408,7 @@ static void startm(bool spinning) {
     mp->nextp = pp;
     mp->spinning = spinning;
     mutex_unlock(&sched.lock);
-    atomic_store(&mp->note, 1);
-    futexwakeup(&mp->note);
+    notewakeup(mp);
     return;
   }
   int id = sched.mcount++;
@@ -441,22 +460,31 @@ static void stopm(m *mp) {
   for (;;) {
     mutex_lock(&sched.lock);
     checkdead();
-    atomic_store(&mp->note, 0);
+    atomic_store(&mp->note, NOTE_IDLE);
     mp->schedlink = sched.midle;
     sched.midle = mp;
     mutex_unlock(&sched.lock);
     int64_t next = timers_next();
-    while (atomic_load(&mp->note) == 0) {
-      int64_t wait = next == 0 ? -1 : next - nanotime();
-      if (next != 0 && wait <= 0)
-        break;
-      futexsleep(&mp->note, 0, wait);
+    // Spin a little first: work that comes back at once (a handoff between
+    // two Ps) then needs no system call to wake this M, nor to sleep it.
+    int64_t spin_until = nanotime() + IDLE_SPIN_NS;
+    while (atomic_load(&mp->note) == NOTE_IDLE && nanotime() < spin_until)
+      for (int i = 0; i < 32; i++)
+        cpu_relax();
+    uint32_t idle = NOTE_IDLE;
+    if (atomic_compare_exchange_strong(&mp->note, &idle, NOTE_SLEEPING)) {
+      while (atomic_load(&mp->note) == NOTE_SLEEPING) {
+        int64_t wait = next == 0 ? -1 : next - nanotime();
+        if (next != 0 && wait <= 0)
+          break;
+        futexsleep(&mp->note, NOTE_SLEEPING, wait);
+      }
     }
-    if (atomic_load(&mp->note) != 0)
+    if (atomic_load(&mp->note) == NOTE_WOKEN)
       break;
     // The next timer is due: leave the idle list unless a waker took mp.
     mutex_lock(&sched.lock);
-    if (atomic_load(&mp->note) != 0) {
+    if (atomic_load(&mp->note) == NOTE_WOKEN) {
       mutex_unlock(&sched.lock);
       break;
     }

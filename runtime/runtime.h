@@ -550,7 +550,7 @@ struct m {
   bool (*unlockf)(g *, void *); // ACT_PARK: called on g0; false resumes
   void *unlock_arg;
   bool spinning;         // looking for work to steal
-  _Atomic uint32_t note; // futex word: 1 when woken
+  _Atomic uint32_t note; // idle, woken or sleeping (proc.c, stopm)
   m *schedlink;          // idle list
   uint64_t rand;         // fastrand state
   int id;
