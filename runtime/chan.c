@@ -94,7 +94,7 @@ static void makechan(void *arg) {
   if (c == NULL)
     fatal("out of memory");
   memset(c, 0, sizeof *c);
-  c->buf = bytes > 0 ? (char *)(c + 1) : NULL;
+  c->buf = (char *)(c + 1); // never NULL, for elements of 0 bytes too
   c->elemsize = a->elemsize;
   c->dataqsiz = a->cap;
   a->c = c;

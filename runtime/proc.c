@@ -854,6 +854,17 @@ static void ready(void *arg) {
 
 void goready(g *gp) { escrt_systemstack(ready, gp); }
 
+void goready_tail(g *gp) {
+  atomic_store(&gp->status, G_RUNNABLE);
+  m *mp = tls_m;
+  if (tls_g == NULL && mp != NULL && mp->p != NULL) {
+    runqput(mp->p, gp, false);
+    wakep();
+  } else {
+    goready(gp);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // The public interface
 // ---------------------------------------------------------------------------

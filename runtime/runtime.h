@@ -567,6 +567,9 @@ void gopark(bool (*unlockf)(g *, void *), void *arg);
 g *getg_blocking(void);
 // goready makes gp runnable, to run next on the caller's P.
 void goready(g *gp);
+// goready_tail makes gp runnable at the tail of the caller's run queue,
+// from g0 (the timers); elsewhere it is goready.
+void goready_tail(g *gp);
 uint32_t fastrandn(uint32_t n);
 // mutex_unlockf is an unlockf that unlocks the mutex arg.
 bool mutex_unlockf(g *gp, void *arg);

@@ -5,7 +5,7 @@
 // function entry, that the stack pointer is above the goroutine's guard:
 //
 //	if (sp - need < escrt_stackguard) escrt_morestack(need);  //
-//ESCRT_STACK_CHECK
+// ESCRT_STACK_CHECK
 //
 // The guard is STACK_GUARD bytes above the stack's lowest address: enough
 // for the frame that made the check, for the runtime functions a goroutine

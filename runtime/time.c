@@ -67,16 +67,19 @@ int64_t timers_next(void) {
   return atomic_load_explicit(&timers.next, memory_order_relaxed);
 }
 
+// timers_run readies the sleepers due by now, in the order of their
+// deadlines, at the tail of the run queue.
 int64_t timers_run(int64_t now) {
-  g *due = NULL;
+  g *due = NULL, **tail = &due;
   mutex_lock(&timers.lock);
   while (timers.len > 0 && timers.heap[0].when <= now) {
     g *gp = timers.heap[0].g;
     timers.heap[0] = timers.heap[--timers.len];
     if (timers.len > 0)
       sift_down(0);
-    gp->schedlink = due;
-    due = gp;
+    gp->schedlink = NULL;
+    *tail = gp;
+    tail = &gp->schedlink;
   }
   set_next();
   int64_t next = atomic_load(&timers.next);
@@ -84,7 +87,7 @@ int64_t timers_run(int64_t now) {
   while (due != NULL) {
     g *gp = due;
     due = gp->schedlink;
-    goready(gp);
+    goready_tail(gp);
   }
   return next;
 }
@@ -124,7 +127,8 @@ void escrt_sleep(int64_t ns) {
       ;
     return;
   }
-  int64_t when = nanotime() + ns;
+  int64_t now = nanotime();
+  int64_t when = ns > INT64_MAX - now ? INT64_MAX : now + ns; // Go clamps too
   mutex_lock(&timers.lock);
   while (timers.len == timers.cap) {
     mutex_unlock(&timers.lock);
