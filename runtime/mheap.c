@@ -495,6 +495,23 @@ void mheap_free_manual(mspan *s) {
   mheap_free_span(s);
 }
 
+// mheap_free_manual_release frees manual span s and returns its pages to
+// the OS at once, instead of after SCAVENGE_DELAY_NS: a large goroutine
+// stack that was outgrown or shrunk, whose pages nobody is about to use.
+void mheap_free_manual_release(mspan *s) {
+  if (s->state != MSPAN_MANUAL)
+    throw("mheap_free_manual of a span not in manual state");
+  madvise((void *)s->base, s->npages * PAGE_SIZE, MADV_DONTNEED);
+  mutex_lock(&heap.lock);
+  heap.stats.inuse -= s->npages * PAGE_SIZE;
+  heap.stats.manual -= s->npages * PAGE_SIZE;
+  uintptr_t already = take_released(s->base, s->npages);
+  mark_released(s->base, s->npages);
+  heap.stats.released += (s->npages - already) * PAGE_SIZE;
+  insert_free(s, -1);
+  mutex_unlock(&heap.lock);
+}
+
 // mheap_release_all returns every free page to the OS now.
 void mheap_release_all(void) {
   mutex_lock(&heap.lock);

@@ -305,6 +305,7 @@ mspan *mheap_alloc_large(uintptr_t npages, uintptr_t align);
 mspan *mheap_alloc_manual(uintptr_t npages);
 void mheap_free_span(mspan *s);
 void mheap_free_manual(mspan *s);
+void mheap_free_manual_release(mspan *s);
 void mheap_release_all(void);
 void mheap_lock(void);
 void mheap_unlock(void);

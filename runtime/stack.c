@@ -21,12 +21,19 @@
 // Larger stacks are spans of their own; freed, they wait in stackLarge,
 // free lists by log2 of their page count, for a stack of the same size, up
 // to STACK_LARGE_KEEP per list, beyond which they go back to the heap.
+// Stacks of a megabyte and more go back at once, their pages to the OS.
 #include "runtime.h"
 
 // Freed large stack spans kept per log2 page count before the rest go back
 // to the heap: enough for a program that grows a few goroutines to the same
 // depth over and over.
 #define STACK_LARGE_KEEP 4
+// Freed stacks of this size and more go back to the heap with their pages
+// returned to the OS at once: a goroutine that recursed deep once (and
+// whose stack was copied to twice the size, or shrunk) rarely needs them
+// again soon, and keeping them resident doubled the peak RSS of a
+// million-frame recursion.
+#define STACK_RELEASE_SIZE ((uintptr_t)1 << 20)
 // Large stacks have npages >= STACK_CACHE_SIZE / PAGE_SIZE; log2 of the page
 // count of any span the heap space can hold fits these lists.
 #define STACK_LARGE_LISTS 48
@@ -218,6 +225,10 @@ void stackfree(stack stk) {
   }
   if (s->base != stk.lo || s->npages * PAGE_SIZE != n)
     throw("stackfree of a bad stack");
+  if (n >= STACK_RELEASE_SIZE) {
+    mheap_free_manual_release(s);
+    return;
+  }
   int log2 = stacklog2(s->npages);
   mutex_lock(&stack_large.lock);
   bool keep = stack_large.free[log2].len < STACK_LARGE_KEEP;

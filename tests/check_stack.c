@@ -103,6 +103,21 @@ START_TEST(large_stack_reused_from_stack_large) {
 }
 END_TEST
 
+// A stack of a megabyte or more is not kept: freed, it leaves the stacks
+// in use and its pages go back to the OS at once.
+START_TEST(megabyte_stack_released_at_once) {
+  settle();
+  escrt_memstats before, after;
+  escrt_read_memstats(&before);
+  stack a = stackalloc(1 << 20);
+  memset((void *)a.lo, 1, a.hi - a.lo);
+  stackfree(a);
+  escrt_read_memstats(&after);
+  ck_assert_uint_eq(after.stack_inuse, before.stack_inuse);
+  ck_assert_uint_ge(after.heap_released, before.heap_released + (1 << 20));
+}
+END_TEST
+
 // ---------------------------------------------------------------------------
 // Accounting
 // ---------------------------------------------------------------------------
@@ -243,6 +258,8 @@ int main(int argc, char **argv) {
                  small_stack_reused_from_cache, 60);
   suite_add_test(s, "large-stack-reused-from-stack-large",
                  large_stack_reused_from_stack_large, 60);
+  suite_add_test(s, "megabyte-stack-released-at-once",
+                 megabyte_stack_released_at_once, 60);
   suite_add_test(s, "stackcache-is-bounded", stackcache_is_bounded, 60);
   suite_add_test(s, "hundred-thousand-stacks-leave-nothing",
                  hundred_thousand_stacks_leave_nothing, 120);
