@@ -152,6 +152,20 @@ void chan_buf_send(escrt_chan *c, const void *ep) {
   __atomic_store_n(&c->qcount, c->qcount + 1, __ATOMIC_RELAXED);
 }
 
+// chan_wait parks the calling goroutine in q, waiting for the goroutine
+// that will send the element at ep or receive into it, straight to or from
+// this stack. It returns sudog.success: false if c was closed instead.
+// c is locked; it is unlocked once the goroutine is parked.
+static bool chan_wait(escrt_chan *c, waitq *q, void *ep) {
+  g *gp = getg_blocking();
+  sudog mysg = {.g = gp, .elem = ep, .c = c};
+  gp->param = NULL;
+  waitq_enqueue(q, &mysg);
+  gopark(mutex_unlockf, &c->lock);
+  gp->param = NULL;
+  return mysg.success;
+}
+
 static _Noreturn void park_forever(void) {
   gopark(NULL, NULL);
   throw("unreachable");
@@ -189,13 +203,7 @@ static bool chansend(escrt_chan *c, const void *ep, bool block) {
     return false;
   }
   // Block: wait for a receiver to take the element from this stack.
-  g *gp = getg_blocking();
-  sudog mysg = {.g = gp, .elem = (void *)ep, .c = c};
-  gp->param = NULL;
-  waitq_enqueue(&c->sendq, &mysg);
-  gopark(mutex_unlockf, &c->lock);
-  gp->param = NULL;
-  if (!mysg.success)
+  if (!chan_wait(c, &c->sendq, (void *)ep))
     panic_goroutine("send on closed channel");
   return true;
 }
@@ -282,13 +290,7 @@ static bool chanrecv(escrt_chan *c, void *ep, bool block, bool *received) {
     return false;
   }
   // Block: wait for a sender to put the element on this stack.
-  g *gp = getg_blocking();
-  sudog mysg = {.g = gp, .elem = ep, .c = c};
-  gp->param = NULL;
-  waitq_enqueue(&c->recvq, &mysg);
-  gopark(mutex_unlockf, &c->lock);
-  gp->param = NULL;
-  *received = mysg.success;
+  *received = chan_wait(c, &c->recvq, ep);
   return true;
 }
 

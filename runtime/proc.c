@@ -371,13 +371,8 @@ static void pidleput(p *pp) {
 static void *mstart(void *arg);
 
 // An idle M's note (m.note): it spins, then sleeps on the futex; a waker
-// makes the system call only for a sleeper.
+// (startm) makes the system call only for a sleeper.
 enum { NOTE_IDLE, NOTE_WOKEN, NOTE_SLEEPING };
-
-static void notewakeup(m *mp) {
-  if (atomic_exchange(&mp->note, NOTE_WOKEN) == NOTE_SLEEPING)
-    futexwakeup(&mp->note);
-}
 
 // newm starts a thread for mp, which holds mp->nextp.
 static void newm(m *mp) {
@@ -407,8 +402,12 @@ static void startm(bool spinning) {
     sched.midle = mp->schedlink;
     mp->nextp = pp;
     mp->spinning = spinning;
+    // The note changes under the lock, so that an M whose timer came due
+    // sees it was taken; only the system call waits for the unlock.
+    bool sleeping = atomic_exchange(&mp->note, NOTE_WOKEN) == NOTE_SLEEPING;
     mutex_unlock(&sched.lock);
-    notewakeup(mp);
+    if (sleeping)
+      futexwakeup(&mp->note);
     return;
   }
   int id = sched.mcount++;
