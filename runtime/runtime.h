@@ -16,6 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#ifdef ESCRT_UCONTEXT
+#include <ucontext.h>
+#endif
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -424,7 +427,7 @@ void stack_lock_all(void);
 void stack_unlock_all(void);
 
 //
-// gobuf.c, asm_amd64.S
+// gobuf.c and asm_amd64.S, or gobuf_ucontext.c
 //
 
 // gobuf is a suspended execution context (Go's gobuf): its registers are on
@@ -485,11 +488,22 @@ enum {
 #endif
 #endif
 #ifdef ESCRT_ASAN
-#define STACK_GUARD 4096
-#define STARTING_STACK (4 * FIXED_STACK)
+#define STACK_GUARD_BASE 4096
+#define STARTING_STACK_BASE (4 * FIXED_STACK)
 #else
-#define STACK_GUARD 928
-#define STARTING_STACK FIXED_STACK
+#define STACK_GUARD_BASE 928
+#define STARTING_STACK_BASE FIXED_STACK
+#endif
+// The portable context switch (gobuf_ucontext.c) saves a ucontext_t on the
+// goroutine's stack, UC_BELOW bytes above the switch's own frame: the guard
+// grows by that much, and goroutines start at 16 KB.
+#ifdef ESCRT_UCONTEXT
+#define UC_BELOW 512
+#define STACK_GUARD (STACK_GUARD_BASE + sizeof(ucontext_t) + UC_BELOW)
+#define STARTING_STACK (8 * FIXED_STACK)
+#else
+#define STACK_GUARD STACK_GUARD_BASE
+#define STARTING_STACK STARTING_STACK_BASE
 #endif
 // The word written at the lowest address of every goroutine stack: an
 // overflow past the guard that clobbers it is caught at the next switch.
