@@ -17,16 +17,8 @@
 // context function returned", rather than running off its stack (libaco's
 // exit trampoline).
 //
-// AddressSanitizer tracks one stack per thread; each switch tells it which
-// stack comes next (__sanitizer_start_switch_fiber) and, once there, that
-// the switch is done (__sanitizer_finish_switch_fiber), as boost.context's
-// fiber_ucontext does. The thread's own stack has no gobuf bounds until the
-// first switch away from it reports them.
+// Every switch is announced to AddressSanitizer (fiber.c).
 #include "runtime.h"
-
-#ifdef ESCRT_ASAN
-#include <sanitizer/common_interface_defs.h>
-#endif
 
 // The initial frame of a context, as escrt_switch pops it (asm_amd64.S).
 typedef struct context_frame {
@@ -45,10 +37,6 @@ typedef struct context_frame {
 void escrt_switch(uintptr_t *save_sp, uintptr_t new_sp);
 void escrt_context_entry(void);
 _Noreturn void escrt_context_start(void (*fn)(void *), void *arg);
-
-// switching_from is the gobuf the running context was switched to from, so
-// that the sanitizer hooks on arrival can record its stack's bounds.
-static __thread gobuf *switching_from;
 
 // gobuf_init makes b a new context that runs fn(arg) on stack stk when first
 // switched to. stk is at least FIXED_STACK bytes.
@@ -70,32 +58,12 @@ void gobuf_init(gobuf *b, stack stk, void (*fn)(void *), void *arg) {
   b->asan_fake = NULL;
 }
 
-// arrived runs first thing in a context that was just switched to.
-static void arrived(void *fake) {
-#ifdef ESCRT_ASAN
-  const void *bottom;
-  size_t size;
-  __sanitizer_finish_switch_fiber(fake, &bottom, &size);
-  gobuf *from = switching_from;
-  if (from != NULL && from->stk.lo == 0) { // a thread's own stack
-    from->stk.lo = (uintptr_t)bottom;
-    from->stk.hi = (uintptr_t)bottom + size;
-  }
-#else
-  (void)fake;
-#endif
-}
-
 // gobuf_switch saves the running context in from and resumes to. It returns
 // when some context switches back to from.
 void gobuf_switch(gobuf *from, gobuf *to) {
-  switching_from = from;
-#ifdef ESCRT_ASAN
-  __sanitizer_start_switch_fiber(&from->asan_fake, (const void *)to->stk.lo,
-                                 to->stk.hi - to->stk.lo);
-#endif
+  fiber_switch_start(&from->asan_fake, from, to->stk);
   escrt_switch(&from->sp, to->sp);
-  arrived(from->asan_fake);
+  fiber_switch_finish(from->asan_fake);
 }
 
 void escrt_call_on(void (*fn)(void *), void *arg, uintptr_t sp);
@@ -109,15 +77,9 @@ typedef struct call_on {
 
 static void call_on_trampoline(void *arg) {
   call_on *c = arg;
-#ifdef ESCRT_ASAN
-  __sanitizer_finish_switch_fiber(c->g0->asan_fake, NULL, NULL);
-#endif
+  fiber_switch_finish(c->g0->asan_fake);
   c->fn(c->arg);
-#ifdef ESCRT_ASAN
-  __sanitizer_start_switch_fiber(&c->g0->asan_fake,
-                                 (const void *)c->cur->stk.lo,
-                                 c->cur->stk.hi - c->cur->stk.lo);
-#endif
+  fiber_switch_start(&c->g0->asan_fake, NULL, c->cur->stk);
 }
 
 // gobuf_systemstack runs fn(arg) on g0's stack, below where g0 is
@@ -127,19 +89,14 @@ void gobuf_systemstack(gobuf *cur, gobuf *g0, void (*fn)(void *), void *arg) {
   call_on c = {fn, arg, cur, g0};
   // Below g0's saved registers and the red zone of the frame it is in.
   uintptr_t sp = (g0->sp - 256) & ~(uintptr_t)15;
-#ifdef ESCRT_ASAN
   void *fake = NULL;
-  __sanitizer_start_switch_fiber(&fake, (const void *)g0->stk.lo,
-                                 g0->stk.hi - g0->stk.lo);
+  fiber_switch_start(&fake, NULL, g0->stk);
   escrt_call_on(call_on_trampoline, &c, sp);
-  __sanitizer_finish_switch_fiber(fake, NULL, NULL);
-#else
-  escrt_call_on(call_on_trampoline, &c, sp);
-#endif
+  fiber_switch_finish(fake);
 }
 
 void escrt_context_start(void (*fn)(void *), void *arg) {
-  arrived(NULL);
+  fiber_switch_finish(NULL);
   fn(arg);
   throw("context function returned");
 }

@@ -20,14 +20,13 @@
 //
 // A ucontext_t is 1 KB on x86-64 and 4.5 KB on arm64: with this fallback,
 // goroutines start at 16 KB and the guard grows by one ucontext_t
-// (runtime.h). AddressSanitizer is told of every switch, as in gobuf.c.
+// (runtime.h). AddressSanitizer is told of every switch (fiber.c).
 #include "runtime.h"
 
 #include <stdalign.h>
 
 #ifdef ESCRT_ASAN
 #include <dlfcn.h>
-#include <sanitizer/common_interface_defs.h>
 #endif
 
 // The system stack's room for escrt_systemstack's function, below where g0
@@ -46,9 +45,9 @@ typedef struct first {
   start st;
 } first;
 
-// switching_from and switching_to are the gobufs of the switch in progress
-// on this thread: the arriving side reads them.
-static __thread gobuf *switching_from, *switching_to;
+// switching_to is the gobuf of the switch in progress on this thread: a
+// new context finds what to run through it.
+static __thread gobuf *switching_to;
 
 #ifdef ESCRT_ASAN
 // AddressSanitizer intercepts swapcontext, and warns once on standard
@@ -76,26 +75,10 @@ static first *first_of(stack stk) {
 
 static ucontext_t *uc_of(gobuf *b) { return (ucontext_t *)(b->sp + UC_BELOW); }
 
-// arrived runs first thing in a context that was just switched to.
-static void arrived(void *fake) {
-#ifdef ESCRT_ASAN
-  const void *bottom;
-  size_t size;
-  __sanitizer_finish_switch_fiber(fake, &bottom, &size);
-  gobuf *from = switching_from;
-  if (from != NULL && from->stk.lo == 0) { // a thread's own stack
-    from->stk.lo = (uintptr_t)bottom;
-    from->stk.hi = (uintptr_t)bottom + size;
-  }
-#else
-  (void)fake;
-#endif
-}
-
 static void context_entry(void) {
   first *f = first_of(switching_to->stk);
   start st = f->st;
-  arrived(NULL);
+  fiber_switch_finish(NULL);
   st.fn(st.arg);
   throw("context function returned");
 }
@@ -119,16 +102,12 @@ void gobuf_init(gobuf *b, stack stk, void (*fn)(void *), void *arg) {
 // AddressSanitizer's fake frames.
 __attribute__((no_sanitize_address)) void gobuf_switch(gobuf *from, gobuf *to) {
   ucontext_t uc; // this context's registers, on its own stack
-  switching_from = from;
   switching_to = to;
   from->sp = (uintptr_t)&uc - UC_BELOW;
-#ifdef ESCRT_ASAN
-  __sanitizer_start_switch_fiber(&from->asan_fake, (const void *)to->stk.lo,
-                                 to->stk.hi - to->stk.lo);
-#endif
+  fiber_switch_start(&from->asan_fake, from, to->stk);
   if (swap(&uc, uc_of(to)) != 0)
     throw("swapcontext failed");
-  arrived(from->asan_fake);
+  fiber_switch_finish(from->asan_fake);
 }
 
 // A call to make on g0's stack, and the contexts it goes by.
@@ -143,15 +122,9 @@ static __thread call_on *calling;
 
 static void call_on_entry(void) {
   call_on *c = calling;
-#ifdef ESCRT_ASAN
-  __sanitizer_finish_switch_fiber(c->g0->asan_fake, NULL, NULL);
-#endif
+  fiber_switch_finish(c->g0->asan_fake);
   c->fn(c->arg);
-#ifdef ESCRT_ASAN
-  __sanitizer_start_switch_fiber(&c->g0->asan_fake,
-                                 (const void *)c->cur->stk.lo,
-                                 c->cur->stk.hi - c->cur->stk.lo);
-#endif
+  fiber_switch_start(&c->g0->asan_fake, NULL, c->cur->stk);
 } // returns to c->back (uc_link)
 
 void gobuf_systemstack(gobuf *cur, gobuf *g0, void (*fn)(void *), void *arg) {
@@ -170,14 +143,9 @@ void gobuf_systemstack(gobuf *cur, gobuf *g0, void (*fn)(void *), void *arg) {
   c->there.uc_stack.ss_size = SYSTEMSTACK_ROOM;
   c->there.uc_stack.ss_sp = (void *)((uintptr_t)c - SYSTEMSTACK_ROOM);
   makecontext(&c->there, call_on_entry, 0);
-#ifdef ESCRT_ASAN
   void *fake = NULL;
-  __sanitizer_start_switch_fiber(&fake, (const void *)g0->stk.lo,
-                                 g0->stk.hi - g0->stk.lo);
-#endif
+  fiber_switch_start(&fake, NULL, g0->stk);
   if (swap(&c->back, &c->there) != 0)
     throw("swapcontext failed");
-#ifdef ESCRT_ASAN
-  __sanitizer_finish_switch_fiber(fake, NULL, NULL);
-#endif
+  fiber_switch_finish(fake);
 }

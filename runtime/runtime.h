@@ -20,6 +20,15 @@
 #include <ucontext.h>
 #endif
 
+// ESCRT_ASAN: built with AddressSanitizer (GCC's or clang's way of saying).
+#if defined(__SANITIZE_ADDRESS__)
+#define ESCRT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ESCRT_ASAN 1
+#endif
+#endif
+
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define NOINLINE __attribute__((noinline))
@@ -438,6 +447,20 @@ typedef struct gobuf {
   void *asan_fake; // AddressSanitizer's fake stack while suspended
 } gobuf;
 
+// fiber_switch_start and fiber_switch_finish tell AddressSanitizer of a
+// switch to stack to (fiber.c): start before it, with the leaving gobuf
+// (NULL for a call on the system stack) and where to save its fake stack;
+// finish on arrival, with the arriving context's saved fake stack.
+#ifdef ESCRT_ASAN
+void fiber_switch_start(void **fake_save, gobuf *from, stack to);
+void fiber_switch_finish(void *fake);
+#else
+static inline void fiber_switch_start(void **fake_save, gobuf *from, stack to) {
+  (void)fake_save, (void)from, (void)to;
+}
+static inline void fiber_switch_finish(void *fake) { (void)fake; }
+#endif
+
 void gobuf_init(gobuf *b, stack stk, void (*fn)(void *), void *arg);
 void gobuf_switch(gobuf *from, gobuf *to);
 // gobuf_systemstack runs fn(arg) on the stack of the suspended context g0,
@@ -480,13 +503,6 @@ enum {
 // its interceptors of memcpy, memset and friends have frames of 2.1 KB
 // (room for a stack trace), more than a whole 2 KB stack. Under it,
 // goroutines start at 8 KB with a 4 KB guard.
-#if defined(__SANITIZE_ADDRESS__)
-#define ESCRT_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ESCRT_ASAN 1
-#endif
-#endif
 #ifdef ESCRT_ASAN
 #define STACK_GUARD_BASE 4096
 #define STARTING_STACK_BASE (4 * FIXED_STACK)
