@@ -67,6 +67,13 @@
 // How long a thief waits for a running P to take its own runnext before
 // it steals it (Go's usleep(3) in runqgrab).
 #define RUNNEXT_GRACE_NS 3000
+// How often sysmon looks for a goroutine that has run too long: one that
+// has been running since its last look is asked to yield (Go's forcePreemptNS
+// is 10 ms too).
+#define SYSMON_PERIOD_US 10000
+// The stack guard that makes the next check fail, so that the goroutine
+// calls escrt_morestack and yields there (Go's stackPreempt).
+#define STACK_PREEMPT UINTPTR_MAX
 // GOMAXPROCS beyond this is taken as this.
 #define MAX_GOMAXPROCS 256
 
@@ -87,6 +94,7 @@ static struct {
   _Atomic int32_t npidle;
   m *midle; // idle Ms
   int32_t mcount;
+  _Atomic(m *) allm; // every M, newest first; Ms are never freed
   _Atomic int32_t nmspinning;
   g *gfree; // dead Gs
   int32_t ngfree;
@@ -165,6 +173,31 @@ static int32_t read_gomaxprocs(void) {
   return n > MAX_GOMAXPROCS ? MAX_GOMAXPROCS : n;
 }
 
+// sysmon is Go's system monitor, for preemption only: every
+// SYSMON_PERIOD_US it asks each M whose goroutine has been running since
+// its last look to yield, by poisoning the M's stack guard. The goroutine
+// yields at its next ESCRT_STACK_CHECK (escrt_morestack). Code without
+// checks (a loop that calls nothing escape-cc compiled) is not preempted.
+// A request may land after the M switched goroutines; the next one then
+// yields once, early, which is harmless.
+static void *sysmon(void *arg) {
+  (void)arg;
+  for (;;) {
+    usleep(SYSMON_PERIOD_US);
+    for (m *mp = atomic_load(&sched.allm); mp != NULL; mp = mp->alllink) {
+      uint32_t ticks = atomic_load_explicit(&mp->ticks, memory_order_relaxed);
+      uintptr_t *guardp = atomic_load(&mp->guardp);
+      if (__atomic_load_n(&mp->curg, __ATOMIC_RELAXED) != NULL &&
+          ticks == mp->sysmon_ticks && guardp != NULL) {
+        atomic_store(&mp->preempt, true);
+        __atomic_store_n(guardp, STACK_PREEMPT, __ATOMIC_RELAXED);
+      }
+      mp->sysmon_ticks = ticks;
+    }
+  }
+  return NULL;
+}
+
 static void schedinit(void) {
   if (!malloc_init())
     fatal("out of memory");
@@ -182,6 +215,14 @@ static void schedinit(void) {
     sched.pidle = pp;
   }
   sched.npidle = sched.gomaxprocs;
+  pthread_attr_t attr;
+  pthread_t tid;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, 64 << 10);
+  if (pthread_create(&tid, &attr, sysmon, NULL) != 0)
+    fatal("newosproc: cannot create a thread");
+  pthread_attr_destroy(&attr);
 }
 
 void procs_init(void) { pthread_once(&sched_once, schedinit); }
@@ -419,6 +460,10 @@ static void startm(bool spinning) {
   mp->id = id;
   mp->nextp = pp;
   mp->spinning = spinning;
+  mutex_lock(&sched.lock);
+  mp->alllink = atomic_load(&sched.allm);
+  atomic_store(&sched.allm, mp);
+  mutex_unlock(&sched.lock);
   newm(mp);
 }
 
@@ -602,19 +647,20 @@ static void goexit0(m *mp, g *gp);
 // served and gp resumed at once.
 static void execute(m *mp, g *gp) {
   mp->p->schedtick++;
+  atomic_fetch_add_explicit(&mp->ticks, 1, memory_order_relaxed);
   if (gp->sched.stk.hi - gp->sched.stk.lo > STARTING_STACK &&
       gp->waiting == NULL)
     shrinkstack(gp);
   for (;;) {
     atomic_store_explicit(&gp->status, G_RUNNING, memory_order_relaxed);
     gp->m = mp;
-    mp->curg = gp;
+    __atomic_store_n(&mp->curg, gp, __ATOMIC_RELAXED);
     tls_g = gp;
     escrt_stackguard = gp->stackguard;
     gobuf_switch(&mp->g0, &gp->sched);
     tls_g = NULL;
     escrt_stackguard = 0;
-    mp->curg = NULL;
+    __atomic_store_n(&mp->curg, NULL, __ATOMIC_RELAXED);
     if (unlikely(gp->sched.sp <= gp->sched.stk.lo ||
                  *(uintptr_t *)gp->sched.stk.lo != STACK_GUARD_WORD))
       stack_clobbered(gp);
@@ -647,6 +693,7 @@ static void execute(m *mp, g *gp) {
 static void *mstart(void *arg) {
   m *mp = arg;
   tls_m = mp;
+  atomic_store(&mp->guardp, &escrt_stackguard);
   mp->p = mp->nextp;
   mp->nextp = NULL;
   for (;;) {
@@ -921,10 +968,21 @@ void escrt_gosched(void) {
     sched_yield();
 }
 
+// escrt_morestack grows the stack, or yields when sysmon asked the
+// goroutine to (its guard was poisoned): then the stack grows only if it
+// also had to.
 void escrt_morestack(size_t need) {
   g *gp = tls_g;
   if (gp == NULL)
     return;
+  if (atomic_exchange(&gp->m->preempt, false) ||
+      escrt_stackguard == STACK_PREEMPT) {
+    escrt_stackguard = gp->stackguard;
+    if (escrt_sp_() - need >= gp->stackguard) {
+      mcall(ACT_GOSCHED);
+      return;
+    }
+  }
   gp->need = need;
   mcall(ACT_MORESTACK);
 }

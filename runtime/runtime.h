@@ -585,6 +585,14 @@ struct m {
   m *schedlink;          // idle list
   uint64_t rand;         // fastrand state
   int id;
+  // Preemption (proc.c, sysmon): the M's count of goroutines run, what
+  // sysmon saw of it last, its request, and where the M's thread keeps
+  // escrt_stackguard, which sysmon poisons.
+  _Atomic uint32_t ticks;
+  uint32_t sysmon_ticks;
+  _Atomic bool preempt;
+  _Atomic(uintptr_t *) guardp;
+  m *alllink; // every M, for sysmon
 };
 
 extern __thread g *tls_g __attribute__((tls_model("initial-exec")));

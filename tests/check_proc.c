@@ -219,6 +219,47 @@ START_TEST(two_ps_run_in_parallel) {
 END_TEST
 
 static struct {
+  _Atomic int flag;
+  _Atomic long calls;
+  escrt_waitgroup wg;
+} hog;
+
+static NOINLINE void checked_call(void) {
+  ESCRT_STACK_CHECK();
+  atomic_fetch_add_explicit(&hog.calls, 1, memory_order_relaxed);
+}
+
+// hogger never blocks or yields: it calls a checked function until the
+// flag is up.
+static void hogger(void *arg) {
+  while (atomic_load(&hog.flag) == 0)
+    checked_call();
+  escrt_waitgroup_done(&hog.wg);
+}
+
+static void flag_raiser(void *arg) {
+  atomic_store(&hog.flag, 1);
+  escrt_waitgroup_done(&hog.wg);
+}
+
+static void hog_main(void *arg) {
+  escrt_waitgroup_add(&hog.wg, 2);
+  escrt_go(hogger, NULL);
+  escrt_sleep(1000000); // the hogger takes the P (with one P, for good)
+  escrt_go(flag_raiser, NULL);
+  escrt_waitgroup_wait(&hog.wg);
+}
+
+// A goroutine that never yields is preempted at its stack checks (sysmon,
+// every 10 ms), so that others run: with one P, main could not wake from
+// its sleep to start the flag's raiser otherwise.
+START_TEST(busy_goroutine_is_preempted) {
+  escrt_run(hog_main, NULL);
+  ck_assert_int_eq(atomic_load(&hog.flag), 1);
+}
+END_TEST
+
+static struct {
   int64_t slept[4];
   int order[3];
   _Atomic int n;
@@ -474,6 +515,8 @@ int main(int argc, char **argv) {
   suite_add_test(s, "gosched-alternates", gosched_alternates, 30);
   suite_add_test(s, "two-ps-run-in-parallel", two_ps_run_in_parallel, 30);
   suite_add_test(s, "sleep-wakes-in-order", sleep_wakes_in_order, 30);
+  suite_add_test(s, "busy-goroutine-is-preempted", busy_goroutine_is_preempted,
+                 30);
   suite_add_test(s, "libc-through-systemstack", libc_through_systemstack, 30);
   suite_add_test(s, "hundred-thousand-goroutines-leave-nothing",
                  hundred_thousand_goroutines_leave_nothing, 120);
