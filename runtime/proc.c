@@ -22,12 +22,13 @@
 // Finding work follows Go: runnext, then the local queue (the global queue
 // first every 61st time, for fairness), then the global queue, then, as a
 // spinning M, stealing half of another P's queue (its runnext too, at the
-// last attempt). An M that finds nothing gives up its P and sleeps on a
-// futex. Readying a G puts it in runnext of the readier's P and wakes an
-// idle P's M if no M is spinning (wakep): Go's conservative wakeup policy,
-// which keeps at most one spinning M and lets parallelism ramp up when work
-// is found. Timers (time.c) are run by whichever M looks for work; the
-// last M to sleep sleeps until the next timer.
+// last attempt, after giving its owner 3 us to run it). An M that finds
+// nothing gives up its P, spins for 20 us, and sleeps on a futex. Readying a G
+// puts it in runnext of the readier's P and wakes an idle P's M if no M is
+// spinning (wakep): Go's conservative wakeup policy, which keeps at most one
+// spinning M and lets parallelism ramp up when work is found. Timers (time.c)
+// are run by whichever M looks for work; the last M to sleep sleeps until the
+// next timer.
 //
 // Deadlock: when the last P goes idle while an escrt_run caller waits for
 // its main goroutine, with no runnable G and no sleeping one, every
@@ -35,6 +36,9 @@
 // deadlock!", exit status 2, as Go's checkdead. A goroutine inside a
 // system call or in escrt_systemstack holds its P, so it is never counted
 // as asleep.
+//
+// Preemption: sysmon, a thread of its own, asks a goroutine that has run
+// for 10 ms to yield at its next stack check (Go's stackPreempt).
 //
 // Code that may go deep (allocation, thread creation, the run queue's slow
 // path) runs on the system stack: newproc and goready switch to g0's stack
