@@ -280,19 +280,21 @@ static void sleep_main(void *arg) {
   escrt_sleep(0);
   escrt_sleep(-5);
   escrt_waitgroup_add(&sleeps.wg, 3);
-  escrt_go(sleeper, (void *)(intptr_t)30);
+  escrt_go(sleeper, (void *)(intptr_t)110);
   escrt_go(sleeper, (void *)(intptr_t)10);
-  escrt_go(sleeper, (void *)(intptr_t)20);
+  escrt_go(sleeper, (void *)(intptr_t)60);
   escrt_waitgroup_wait(&sleeps.wg);
 }
 
-// Sleep lasts at least as long as asked; sleepers wake in order.
+// Sleep lasts at least as long as asked; sleepers wake in order (50 ms
+// apart, so that a loaded machine does not make two due at once, when two
+// Ps may run them in either order).
 START_TEST(sleep_wakes_in_order) {
   escrt_run(sleep_main, NULL);
   ck_assert_int_ge(sleeps.slept[0], 20 * 1000000);
   ck_assert_int_eq(sleeps.order[0], 10);
-  ck_assert_int_eq(sleeps.order[1], 20);
-  ck_assert_int_eq(sleeps.order[2], 30);
+  ck_assert_int_eq(sleeps.order[1], 60);
+  ck_assert_int_eq(sleeps.order[2], 110);
 }
 END_TEST
 
