@@ -939,6 +939,8 @@ void escrt_systemstack(void (*fn)(void *), void *arg) {
 // before it goes on: without preemption, a loop of a million escrt_go
 // would otherwise hold a million stacks at once.
 void escrt_go(void (*fn)(void *), void *arg) {
+  if (fn == NULL)
+    panic_goroutine("go of nil func value");
   procs_init();
   newproc_args np = {fn, arg, NULL, false};
   escrt_systemstack(newproc1, &np);

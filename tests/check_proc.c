@@ -493,6 +493,16 @@ START_TEST(clobbered_guard_word_stops) {
 }
 END_TEST
 
+static void go_nil(void *arg) { escrt_go(NULL, NULL); }
+
+static void run_go_nil(void *arg) { escrt_run(go_nil, arg); }
+
+START_TEST(go_of_nil_func_panics) {
+  expect_fatal(run_go_nil, NULL,
+               "panic: go of nil func value\n\ngoroutine 1 [running]:\n");
+}
+END_TEST
+
 static void block_outside(void *arg) {
   escrt_chan *c = escrt_chan_make(sizeof(int), 0);
   int v;
@@ -529,6 +539,7 @@ int main(int argc, char **argv) {
                  30);
   suite_add_test(s, "clobbered-guard-word-stops", clobbered_guard_word_stops,
                  30);
+  suite_add_test(s, "go-of-nil-func-panics", go_of_nil_func_panics, 30);
   suite_add_test(s, "blocking-outside-goroutine-stops",
                  blocking_outside_goroutine_stops, 30);
   return suite_main(s, argc, argv);
