@@ -132,8 +132,8 @@ static inline char *chanbuf(escrt_chan *c, size_t i) {
 // Sending
 // ---------------------------------------------------------------------------
 
-// send completes a send to the waiting receiver sg: the element goes
-// straight to the receiver's stack. c is locked; send unlocks it.
+// chan_send_direct completes a send to the waiting receiver sg: the element
+// goes straight to the receiver's stack. c is locked; it unlocks it.
 void chan_send_direct(escrt_chan *c, sudog *sg, const void *ep) {
   if (sg->elem != NULL && c->elemsize > 0)
     memcpy(sg->elem, ep, c->elemsize);
