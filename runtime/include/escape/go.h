@@ -115,7 +115,9 @@ extern __thread uintptr_t escrt_stackguard
     __attribute__((tls_model("initial-exec")));
 
 // escrt_morestack grows the running goroutine's stack (copying it) so that
-// at least need bytes are free below the stack pointer, plus the guard.
+// at least need bytes are free below the stack pointer, plus the guard; or,
+// when the runtime has asked the goroutine to yield (it has run for 10 ms:
+// the guard was set so that the check fails), yields.
 void escrt_morestack(size_t need);
 
 static inline __attribute__((always_inline)) uintptr_t escrt_sp_(void) {
