@@ -139,7 +139,9 @@ static inline __attribute__((always_inline)) uintptr_t escrt_sp_(void) {
   } while (0)
 
 // ESCRT_STACK_CHECK() is the function prologue check: Go's morestack
-// compare. Frames up to ESCRT_STACK_SMALL bytes need nothing more.
+// compare. It runs once the function's frame is allocated, so it covers
+// frames up to ESCRT_STACK_SMALL bytes; before calling a function with a
+// larger frame, reserve its size with ESCRT_STACK_RESERVE.
 #define ESCRT_STACK_CHECK() ESCRT_STACK_RESERVE(0)
 #define ESCRT_STACK_SMALL 256
 
