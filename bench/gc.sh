@@ -91,6 +91,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 # The anchors, installed from Debian when missing.
+. bench/anchors.sh
 libdir="/usr/lib/$(cc -print-multiarch)"
 mimalloc="$libdir/libmimalloc.so.2"
 missing=()
@@ -98,19 +99,8 @@ command -v go >/dev/null || missing+=(golang-go)
 { [ -f /usr/include/gc/gc.h ] && [ -e "$libdir/libgc.so" ]; } || missing+=(libgc-dev)
 [ -f "$mimalloc" ] || missing+=(libmimalloc2.0)
 [ -x /usr/bin/time ] || missing+=(time)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "gc.sh: needs the anchors: sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-fi
-export GO111MODULE=off GOPROXY=off GOFLAGS='' GOENV=off
-export GOPATH="$PWD/build-bench/go/path" GOCACHE="$PWD/build-bench/go/cache"
-goversion="$(go env GOVERSION)"
-[[ "$goversion" == go1.19* ]] ||
-  echo "gc.sh: the anchor is Go 1.19; this is $goversion" >&2
+install_missing gc.sh "${missing[@]}"
+go_anchor gc.sh
 
 mkdir -p build-bench
 declare -A bin=([go]=build-bench/binarytrees-go [boehm]=build-bench/binarytrees-boehm
@@ -216,12 +206,6 @@ med() {
 }
 max() { awk -v c="$1" 'NR == 1 || $c > m { m = $c } END { printf "%s", m }' "$2"; }
 lo() { awk -v c="$1" 'NR == 1 || $c < m { m = $c } END { printf "%s", m }' "$2"; }
-# ratio A B -> A/B to 2 decimals, or - when either is missing or B is 0.
-ratio() {
-  if [ -z "$1" ] || [ -z "$2" ] || awk "BEGIN { exit !($2 == 0) }"; then echo -; else
-    awk "BEGIN { printf \"%.2f\", $1 / $2 }"
-  fi
-}
 # ms NS -> NS in milliseconds, or - for a negative figure (none available).
 ms() { awk -v n="$1" 'BEGIN { if (n < 0) printf "-"; else printf "%.2f ms", n / 1e6 }'; }
 

@@ -74,22 +74,12 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 # Go and /usr/bin/time, installed from Debian when missing.
+. bench/anchors.sh
 missing=()
 command -v go >/dev/null || missing+=(golang-go)
 [ -x /usr/bin/time ] || missing+=(time)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "goroutines.sh: needs Go 1.19 and time: sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-fi
-export GO111MODULE=off GOPROXY=off GOFLAGS='' GOENV=off
-export GOPATH="$PWD/build-bench/go/path" GOCACHE="$PWD/build-bench/go/cache"
-goversion="$(go env GOVERSION)"
-[[ "$goversion" == go1.19* ]] ||
-  echo "goroutines.sh: the anchor is Go 1.19; this is $goversion" >&2
+install_missing goroutines.sh "${missing[@]}"
+go_anchor goroutines.sh
 
 mkdir -p build-bench
 declare -A bin=([ours]=build-bench/goroutines [go]=build-bench/goroutines-go)
@@ -190,11 +180,6 @@ for w in "${workloads[@]}"; do
       awk '{b[NR]=$1} END { printf "%d", (NR%2) ? b[(NR+1)/2] : (b[NR/2]+b[NR/2+1])/2 }')"
   done
 done
-
-# ratio A B -> A/B to 2 decimals, or - when either is missing.
-ratio() {
-  if [ -z "$1" ] || [ -z "$2" ]; then echo -; else awk "BEGIN { printf \"%.2f\", $1 / $2 }"; fi
-}
 
 echo
 echo "goroutine workloads: $runs runs each, ours and Go alternating, $(nproc) cores," \

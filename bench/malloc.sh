@@ -68,6 +68,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
 # The anchors, installed from Debian when missing.
+. bench/anchors.sh
 libdir="/usr/lib/$(cc -print-multiarch)"
 declare -A so=([glibc]="" [jemalloc]="$libdir/libjemalloc.so.2"
   [tcmalloc]="$libdir/libtcmalloc_minimal.so.4" [mimalloc]="$libdir/libmimalloc.so.2")
@@ -77,14 +78,7 @@ missing=()
 for a in jemalloc tcmalloc mimalloc; do
   [ -f "${so[$a]}" ] || missing+=("${pkg[$a]}")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "malloc.sh: needs the anchor allocators: sudo apt-get install -y ${missing[*]}" >&2
-    exit 1
-  fi
-fi
+install_missing malloc.sh "${missing[@]}"
 # The path each run's malloc must come from (realpath: the .so.N are links).
 for a in jemalloc tcmalloc mimalloc; do so[$a]="$(realpath "${so[$a]}")"; done
 libc="$(realpath "/lib/$(cc -print-multiarch)/libc.so.6")"
