@@ -158,7 +158,7 @@ void chan_buf_send(escrt_chan *c, const void *ep) {
 // c is locked; it is unlocked once the goroutine is parked.
 static bool chan_wait(escrt_chan *c, waitq *q, void *ep) {
   g *gp = getg_blocking();
-  sudog mysg = {.g = gp, .elem = ep, .c = c};
+  sudog mysg = {.g = gp, .elem = ep};
   gp->param = NULL;
   waitq_enqueue(q, &mysg);
   gopark(mutex_unlockf, &c->lock);

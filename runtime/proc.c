@@ -639,8 +639,7 @@ static g *findrunnable(m *mp) {
   }
 }
 
-static _Noreturn void stack_clobbered(g *gp) {
-  (void)gp;
+static _Noreturn void stack_clobbered(void) {
   fatal("goroutine stack overflow: the guard word at the stack's end was "
         "overwritten");
 }
@@ -667,7 +666,7 @@ static void execute(m *mp, g *gp) {
     __atomic_store_n(&mp->curg, NULL, __ATOMIC_RELAXED);
     if (unlikely(gp->sched.sp <= gp->sched.stk.lo ||
                  *(uintptr_t *)gp->sched.stk.lo != STACK_GUARD_WORD))
-      stack_clobbered(gp);
+      stack_clobbered();
     switch (mp->action) {
     case ACT_MORESTACK:
       newstack(gp);

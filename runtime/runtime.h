@@ -529,12 +529,11 @@ enum {
 // lives on the waiting goroutine's stack, which cannot move while it waits.
 struct sudog {
   g *g;
-  sudog *next, *prev;   // in a wait queue
-  void *elem;           // the value sent or the place to receive into
-  struct escrt_chan *c; // the channel (select: which case)
-  sudog *waitlink;      // g.waiting: a select's sudogs
-  bool isselect;        // one of a select's, which only the first waker takes
-  bool success;         // woken by a value (true) or by close (false)
+  sudog *next, *prev; // in a wait queue
+  void *elem;         // the value sent or the place to receive into
+  sudog *waitlink;    // g.waiting: a select's sudogs
+  bool isselect;      // one of a select's, which only the first waker takes
+  bool success;       // woken by a value (true) or by close (false)
 };
 
 struct g {
@@ -583,7 +582,6 @@ struct m {
   bool spinning;         // looking for work to steal
   _Atomic uint32_t note; // idle, woken or sleeping (proc.c, stopm)
   m *schedlink;          // idle list
-  uint64_t rand;         // fastrand state
   int id;
   // Preemption (proc.c, sysmon): the M's count of goroutines run, what
   // sysmon saw of it last, its request, and where the M's thread keeps

@@ -205,7 +205,7 @@ static int selectgo(escrt_select_case *cases, int n, int live, bool block,
     int k = lockorder[i];
     escrt_select_case *cas = &cases[k];
     sudog *sg = &sgs[k];
-    *sg = (sudog){.g = gp, .elem = cas->elem, .c = cas->chan, .isselect = true};
+    *sg = (sudog){.g = gp, .elem = cas->elem, .isselect = true};
     *link = sg;
     link = &sg->waitlink;
     waitq_enqueue(cas->dir == ESCRT_SELECT_RECV ? &cas->chan->recvq
