@@ -8,6 +8,8 @@
 //
 // The heap's locks are taken around span and page-run changes only, never on
 // the allocation fast path, and nothing holding one allocates from the heap.
+// A thread holding a lock is never stopped for a collection (nostop_enter,
+// runtime.h): the collector may take any lock while the world is stopped.
 #include "runtime.h"
 
 #include <linux/futex.h>
@@ -28,19 +30,24 @@ static void futex_wake(_Atomic uint32_t *addr) {
 void mutex_lock(mutex *l) {
   uint32_t v = 0;
   if (likely(atomic_compare_exchange_strong_explicit(
-          &l->key, &v, 1, memory_order_acquire, memory_order_relaxed)))
+          &l->key, &v, 1, memory_order_acquire, memory_order_relaxed))) {
+    nostop_enter();
     return;
+  }
   for (int i = 0; i < ACTIVE_SPIN; i++) {
     cpu_relax();
     v = 0;
     if (atomic_load_explicit(&l->key, memory_order_relaxed) == 0 &&
         atomic_compare_exchange_weak_explicit(
-            &l->key, &v, 1, memory_order_acquire, memory_order_relaxed))
+            &l->key, &v, 1, memory_order_acquire, memory_order_relaxed)) {
+      nostop_enter();
       return;
+    }
   }
   // Sleep, announcing a waiter: whoever unlocks a 2 must wake someone.
   while (atomic_exchange_explicit(&l->key, 2, memory_order_acquire) != 0)
     futex_wait(&l->key, 2);
+  nostop_enter();
 }
 
 void mutex_unlock(mutex *l) {
@@ -49,4 +56,5 @@ void mutex_unlock(mutex *l) {
     futex_wake(&l->key);
   else if (unlikely(v == 0))
     throw("unlock of unlocked lock");
+  nostop_leave();
 }

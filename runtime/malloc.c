@@ -208,13 +208,6 @@ void *escrt_calloc(size_t count, size_t size) {
   return p;
 }
 
-void *escrt_new(size_t size) {
-  void *p = escrt_calloc(1, size);
-  if (p == NULL)
-    fatal("out of memory");
-  return p;
-}
-
 // ---------------------------------------------------------------------------
 // Free
 // ---------------------------------------------------------------------------
@@ -297,6 +290,8 @@ static NOINLINE void free_slow(const char *verb, void *ptr) {
   if (p == 0)
     return;
   mspan *s = checked_span(verb, p);
+  if (s->gckind != GC_KIND_MALLOC)
+    fatal_free(verb, ptr, "object is garbage-collected (escrt_new)", 0, 0);
   if (s->spanclass == 0) {
     free_large(verb, s, p);
     return;
@@ -365,6 +360,8 @@ void *escrt_realloc(void *p, size_t size) {
   if (p == NULL)
     return escrt_malloc(size);
   size_t old = object_size("realloc", p);
+  if (span_of((uintptr_t)p)->gckind != GC_KIND_MALLOC)
+    fatal_free("realloc", p, "object is garbage-collected (escrt_new)", 0, 0);
   if (size == 0) {
     escrt_free(p);
     return NULL;

@@ -696,6 +696,7 @@ static void execute(m *mp, g *gp) {
 static void *mstart(void *arg) {
   m *mp = arg;
   tls_m = mp;
+  gc_register_thread(); // the collector scans it, and stops it by signal
   atomic_store(&mp->guardp, &escrt_stackguard);
   mp->p = mp->nextp;
   mp->nextp = NULL;
@@ -711,6 +712,33 @@ static void *mstart(void *arg) {
 // ---------------------------------------------------------------------------
 // Creating and ending goroutines
 // ---------------------------------------------------------------------------
+
+// allg_add and allg_remove keep allgs, the list the collector walks to
+// scan goroutine stacks: a G joins when it is allocated and leaves when
+// its struct is freed (dead Gs stay on it while they wait for reuse).
+mutex allg_lock;
+g *allg_first;
+
+static void allg_add(g *gp) {
+  mutex_lock(&allg_lock);
+  gp->allprev = NULL;
+  gp->allnext = allg_first;
+  if (allg_first != NULL)
+    allg_first->allprev = gp;
+  allg_first = gp;
+  mutex_unlock(&allg_lock);
+}
+
+static void allg_remove(g *gp) {
+  mutex_lock(&allg_lock);
+  if (gp->allprev != NULL)
+    gp->allprev->allnext = gp->allnext;
+  else
+    allg_first = gp->allnext;
+  if (gp->allnext != NULL)
+    gp->allnext->allprev = gp->allprev;
+  mutex_unlock(&allg_lock);
+}
 
 // gfput puts dead gp on pp's free list, keeping a starting-size stack.
 static void gfput(p *pp, g *gp) {
@@ -744,6 +772,7 @@ static void gfput(p *pp, g *gp) {
     drop = gp->schedlink;
     if (gp->sched.stk.lo != 0)
       stackfree(gp->sched.stk);
+    allg_remove(gp);
     escrt_free(gp);
   }
 }
@@ -807,6 +836,7 @@ static void newproc1(void *arg) {
     if (gp == NULL)
       fatal("out of memory");
     memset(gp, 0, sizeof *gp);
+    allg_add(gp);
   }
   if (gp->sched.stk.lo == 0)
     gp->sched.stk = stackalloc(STARTING_STACK);
@@ -980,8 +1010,11 @@ void escrt_morestack(size_t need) {
   g *gp = tls_g;
   if (gp == NULL)
     return;
-  if (atomic_exchange(&gp->m->preempt, false) ||
-      escrt_stackguard == STACK_PREEMPT) {
+  // Not while it holds a runtime lock (tls_nostop): it would take the lock
+  // to another M.
+  if ((atomic_exchange(&gp->m->preempt, false) ||
+       escrt_stackguard == STACK_PREEMPT) &&
+      tls_nostop == 0) {
     escrt_stackguard = gp->stackguard;
     if (escrt_sp_() - need >= gp->stackguard) {
       mcall(ACT_GOSCHED);
@@ -990,6 +1023,12 @@ void escrt_morestack(size_t need) {
   }
   gp->need = need;
   mcall(ACT_MORESTACK);
+}
+
+// gc_gomaxprocs is GOMAXPROCS for the collector's trace, without starting
+// the scheduler.
+int gc_gomaxprocs(void) {
+  return sched.gomaxprocs > 0 ? sched.gomaxprocs : read_gomaxprocs();
 }
 
 int escrt_gomaxprocs(void) {

@@ -12,6 +12,7 @@
 #include "escape/malloc.h"
 #include "sizeclasses.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -106,6 +107,27 @@ struct mutex {
 void mutex_lock(mutex *l);
 void mutex_unlock(mutex *l);
 
+// No thread is stopped for a collection while it holds a runtime lock or is
+// inside the collected objects' allocator: tls_nostop counts such regions
+// (mutex_lock enters one, mutex_unlock leaves it). The stop signal that
+// arrives inside one sets tls_stop_pending, and the thread stops itself as
+// it leaves the last (stoptheworld.c).
+extern __thread int tls_nostop __attribute__((tls_model("initial-exec")));
+extern __thread volatile int tls_stop_pending
+    __attribute__((tls_model("initial-exec")));
+void stw_stop_deferred(void);
+
+static inline void nostop_enter(void) {
+  tls_nostop++;
+  atomic_signal_fence(memory_order_seq_cst);
+}
+
+static inline void nostop_leave(void) {
+  atomic_signal_fence(memory_order_seq_cst);
+  if (--tls_nostop == 0 && unlikely(tls_stop_pending))
+    stw_stop_deferred();
+}
+
 //
 // panic.c
 //
@@ -164,6 +186,16 @@ enum {
   MSPAN_MANUAL, // pages handed out whole (goroutine stacks)
 };
 
+// Who frees a span's objects: the program (malloc's, and manual spans), or
+// the collector, which scans the objects for pointers or (noscan) not.
+enum {
+  GC_KIND_MALLOC,
+  GC_KIND_SCAN,
+  GC_KIND_NOSCAN,
+};
+// The collected kinds, counted from 0: GC_KIND_SCAN - 1, GC_KIND_NOSCAN - 1.
+#define GC_KINDS 2
+
 // Which of its holder's lists a small-object span is on.
 enum {
   SPAN_CACHED,  // an mcache's current span for its class
@@ -212,6 +244,7 @@ struct mspan {
   uint8_t state;       // MSPAN_*
   uint8_t needzero;    // memory may hold old data (else it is zero)
   uint8_t nwords_log2; // each bitmap has 1 << nwords_log2 words
+  uint8_t gckind;      // GC_KIND_*: who frees the objects
 
   // Hot: read on every allocation and free, one cache line.
   uint64_t alloc_cache __attribute__((aligned(64))); // see above
@@ -550,7 +583,15 @@ struct g {
   void *param;          // what the waker passes: the sudog that completed
   uintptr_t need;       // bytes a morestack wants free
   struct runwait *main; // escrt_run's waiter, for its main goroutine
+  g *allnext, *allprev; // every G allocated (allgs), for the collector
+  uint32_t gcscanned;   // the collection that scanned its stack already
+  bool sleeping;        // parked in escrt_sleep: nothing points into its stack
 };
+
+// allgs: every G struct there is, live or dead, under allg_lock (Go's
+// allgs). The collector scans the stacks of the live ones.
+extern mutex allg_lock;
+extern g *allg_first;
 
 // A P's run queue holds this many goroutines (Go's 256).
 #define RUNQ_SIZE 256
@@ -614,6 +655,7 @@ bool mutex_unlockf(g *gp, void *arg);
 // "panic: MSG\n\ngoroutine N [running]:".
 _Noreturn void panic_goroutine(const char *msg);
 void procs_init(void);
+int gc_gomaxprocs(void);
 int64_t nanotime(void);
 
 //
@@ -651,6 +693,9 @@ void chan_buf_recv(struct escrt_chan *c, void *ep);
 
 void newstack(g *gp);
 void shrinkstack(g *gp);
+// gc_shrinkstack halves gp's stack once if it uses less than a quarter of
+// it, at a collection; it reports whether it did.
+bool gc_shrinkstack(g *gp);
 extern size_t max_stack_size;
 
 //
@@ -661,6 +706,74 @@ extern size_t max_stack_size;
 // when the next one ends (0: none asleep).
 int64_t timers_run(int64_t now);
 int64_t timers_next(void);
+
+//
+// stoptheworld.c: the threads the collector knows, and stopping them
+//
+
+// GC_TLS_MAX is how many modules' thread-local blocks a thread's record
+// keeps.
+#define GC_TLS_MAX 16
+
+// gcthread is a registered thread: its stack, thread-local blocks and
+// collected-object caches, and where it stopped.
+typedef struct gcthread {
+  pthread_t tid;
+  uintptr_t stack_lo, stack_hi; // the thread's own stack
+  uintptr_t tls[GC_TLS_MAX][2]; // [lo, hi) of its thread-local blocks
+  int ntls;
+  // Where it stopped: the stack pointer, the registers (the signal's
+  // context, or NULL when they were spilled onto the stack), its M.
+  uintptr_t sp;
+  const void *ctx;
+  size_t ctx_size;
+  m *m;
+  void *altstack; // the signal stack we gave it, or NULL
+  struct gcthread *next;
+  // The collected objects' caches (mgcalloc.c): the current span per kind
+  // and class, &empty_mspan when none.
+  mspan *alloc[GC_KINDS][NUM_SIZE_CLASSES];
+} gcthread;
+
+extern __thread gcthread *tls_gcthread
+    __attribute__((tls_model("initial-exec")));
+extern gcthread *gc_threads; // under stw_lock, or the world stopped
+
+gcthread *gc_register_thread(void);
+void stw_init(void);
+void stop_the_world(void);
+void start_the_world(void);
+
+//
+// mgcsweep.c: the collected spans' lists and lazy sweeping
+//
+
+mspan *gc_take_span(int kind, int cls);
+void gc_put_span(mspan *s);
+void gc_add_large(mspan *s);
+void gc_sweep_pages(uintptr_t npages);
+void gc_sweep_finish(void);
+void gc_sweep_prepare(void);
+
+//
+// mgcmark.c: roots and marking
+//
+
+typedef struct gc_mark_result {
+  uint64_t marked_bytes, marked_objects;
+  uint64_t stack_bytes, global_bytes; // scanned
+} gc_mark_result;
+
+void gc_collect_globals(void);
+void gc_mark(gc_mark_result *r);
+
+//
+// mgcalloc.c and mgc.c: allocating collected objects, and the cycle
+//
+
+void gccache_drop(gcthread *t);
+void gc_allocated(uint64_t bytes);
+extern _Atomic uint64_t gc_bytes_freed, gc_objects_freed;
 
 //
 // mstats.c

@@ -32,8 +32,9 @@
 // Shrinking: when the scheduler resumes a goroutine that uses less than a
 // quarter of its stack, the stack is halved (as often as that stays true
 // and the half leaves the guard's room free, never below the starting
-// size), by the same copy. Go shrinks at garbage collection;
-// resuming is our safe point, and the copy only moves the used part.
+// size), by the same copy. A collection also halves, once, the stack of
+// every goroutine that waits to run or sleeps and uses less than a quarter
+// of it (gc_shrinkstack), as Go shrinks at garbage collection.
 //
 // A stack larger than max_stack_size (escrt_set_max_stack, 1,000,000,000
 // by default as Go's) stops the program: "runtime: goroutine stack exceeds
@@ -72,6 +73,7 @@ NO_SANITIZE_ADDRESS static void copy_words(uintptr_t *dst, const uintptr_t *src,
 // copystack moves gp's stack to a new one of newsize bytes. gp is not
 // running and not parked; it runs on g0.
 static void copystack(g *gp, uintptr_t newsize) {
+  nostop_enter(); // a collection sees the stack before or after the move
   stack old = gp->sched.stk;
   uintptr_t used = old.hi - gp->sched.sp;
   stack stk = stackalloc(newsize);
@@ -92,6 +94,7 @@ static void copystack(g *gp, uintptr_t newsize) {
   ASAN_UNPOISON_MEMORY_REGION((void *)old.lo, old.hi - old.lo);
 #endif
   stackfree(old);
+  nostop_leave();
 }
 
 // newstack grows gp's stack so that gp->need bytes and the guard fit below
@@ -122,6 +125,20 @@ void shrinkstack(g *gp) {
     newsize /= 2;
   if (newsize != size)
     copystack(gp, newsize);
+}
+
+// gc_shrinkstack halves gp's stack once if it uses less than a quarter of
+// it (Go's shrinkstack at a collection), never below the starting size.
+// The world is stopped and gp is runnable or asleep, with no sudog on its
+// stack: nothing outside the stack points into it.
+bool gc_shrinkstack(g *gp) {
+  uintptr_t size = gp->sched.stk.hi - gp->sched.stk.lo;
+  uintptr_t used = gp->sched.stk.hi - gp->sched.sp;
+  if (size <= STARTING_STACK || used >= size / 4 ||
+      used + STACK_GUARD + ESCRT_STACK_SMALL > size / 2)
+    return false;
+  copystack(gp, size / 2);
+  return true;
 }
 
 size_t escrt_set_max_stack(size_t bytes) {

@@ -138,5 +138,7 @@ void escrt_sleep(int64_t ns) {
   timers.heap[timers.len] = (timer){when, gp};
   sift_up(timers.len++);
   set_next();
+  gp->sleeping = true; // the collector may shrink its stack
   gopark(mutex_unlockf, &timers.lock);
+  gp->sleeping = false;
 }

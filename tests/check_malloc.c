@@ -445,29 +445,6 @@ START_TEST(calloc_zero_count) {
 }
 END_TEST
 
-START_TEST(new_is_zeroed) {
-  static const size_t sizes[] = {1,    8,     24,    100,   1000,   4096,
-                                 9000, 32768, 32769, 70000, 1 << 20};
-  for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
-    size_t size = sizes[i];
-    void *dirty[4];
-    for (int k = 0; k < 4; k++) {
-      dirty[k] = escrt_malloc(size);
-      memset(dirty[k], 0x99, size);
-    }
-    for (int k = 0; k < 4; k++)
-      escrt_free(dirty[k]);
-    for (int k = 0; k < 4; k++) {
-      dirty[k] = escrt_new(size);
-      ck_assert_msg(dirty[k] != NULL && all_zero(dirty[k], size),
-                    "escrt_new(%zu) is not zero", size);
-    }
-    for (int k = 0; k < 4; k++)
-      escrt_free(dirty[k]);
-  }
-}
-END_TEST
-
 // ---------------------------------------------------------------------------
 // realloc
 // ---------------------------------------------------------------------------
@@ -978,7 +955,6 @@ int main(int argc, char **argv) {
   add(s, "calloc-overflow", calloc_overflow);
   add(s, "calloc-nomem", calloc_nomem);
   add(s, "calloc-zero-count", calloc_zero_count);
-  add(s, "new-is-zeroed", new_is_zeroed);
   add(s, "realloc-null-is-malloc", realloc_null_is_malloc);
   add(s, "realloc-keeps-prefix", realloc_keeps_prefix);
   add(s, "realloc-same-class-in-place", realloc_same_class_in_place);

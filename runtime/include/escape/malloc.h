@@ -10,9 +10,9 @@
 //   escrt_malloc and friends keep C's contract: on failure they return NULL
 //   (or an error number) with errno = ENOMEM. build/lib/libescrt-malloc.so
 //   exports them under C's names, so LD_PRELOAD puts any program on this heap.
-//   escrt_new is the runtime's own allocation (Go's mallocgc): zeroed, and
-//   it never returns NULL; exhaustion stops the program with
-//   "fatal error: out of memory".
+//   escrt_new is the runtime's own allocation (Go's mallocgc): zeroed,
+//   collected (escape/gc.h), and it never returns NULL; exhaustion stops
+//   the program with "fatal error: out of memory".
 //
 // Freeing a pointer this heap did not return, a pointer into the middle of an
 // object, or an object already freed stops the program with one line naming
@@ -48,7 +48,8 @@ void *escrt_aligned_alloc(size_t alignment, size_t size);
 void *escrt_memalign(size_t alignment, size_t size);
 int escrt_posix_memalign(void **out, size_t alignment, size_t size);
 
-// escrt_new allocates size zeroed bytes for the runtime; it never returns NULL.
+// escrt_new allocates size zeroed bytes that the garbage collector frees
+// (escape/gc.h); it never returns NULL.
 void *escrt_new(size_t size);
 
 // escrt_thread_flush returns the calling thread's cached spans to the central

@@ -1,0 +1,91 @@
+// escape/gc.h: the garbage collector's public interface.
+//
+// Objects from escrt_new and escrt_new_noscan are collected: nobody frees
+// them (escrt_free of one stops the program); the collector frees them once
+// nothing points into them. The collector is conservative and does not move
+// objects: any aligned word that holds an address inside an allocated object
+// (its first byte or any byte after) keeps the object alive. It looks for
+// such words in
+//   - the data and bss of the executable and of every shared library,
+//   - the thread-local variables of registered threads,
+//   - the stacks and registers of registered threads, and the used part of
+//     every goroutine's stack,
+//   - every object from escrt_malloc and friends that is not freed yet,
+//   - and every collected object found so, except noscan ones.
+// A thread is registered when it first calls escrt_new or escrt_new_noscan,
+// when it runs goroutines, or by escrt_gc_register_thread: a thread that
+// holds the only pointer to a collected object, and never allocated one,
+// must register. Pointers kept only where the collector does not look
+// (memory from mmap, from another allocator, hidden by arithmetic) do not
+// keep objects alive.
+//
+// Collections stop every registered thread with a signal (SIGPWR), so a
+// thread in a loop without calls or inside the C library cannot hold one
+// off; a registered thread must not block SIGPWR. A thread's stop may
+// interrupt a system call that does not restart (nanosleep returns EINTR).
+//
+// Pacing is Go's: a collection starts when the collected heap reaches the
+// live heap of the last collection times 1 + GOGC/100 (GOGC from the
+// environment, 100 by default; "off" turns collections off), but not before
+// 4 MB (scaled by GOGC/100). GODEBUG=gctrace=1 prints one line per
+// collection on stderr, in Go's format:
+//
+//   gc 1 @0.019s 1%: 0.012+1.2+0.005 ms clock, 0.024+0/1.2/0+0.010 ms cpu,
+//   4->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P
+//
+// (one line), "(forced)" at the end for escrt_gc: the stop, mark and
+// restart times, their CPU time, the heap before, at the end of marking and
+// live after, the goal, the stacks and globals scanned, and GOMAXPROCS.
+#ifndef ESCAPE_GC_H
+#define ESCAPE_GC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#pragma GCC visibility push(default)
+
+// escrt_new (escape/malloc.h) allocates a zeroed collected object that the
+// collector scans for pointers. escrt_new_noscan allocates one it never
+// scans: for memory that holds no pointers (strings, numbers), which is
+// cheaper to collect and never keeps anything alive.
+void *escrt_new(size_t size);
+void *escrt_new_noscan(size_t size);
+
+// escrt_gc runs a full collection and sweeps all of it before it returns
+// (Go's runtime.GC).
+void escrt_gc(void);
+
+// escrt_set_gc_percent sets GOGC and returns the previous value (Go's
+// debug.SetGCPercent); a negative value turns collections off.
+int escrt_set_gc_percent(int percent);
+
+// escrt_gc_register_thread registers the calling thread with the collector
+// (see above); it must not be called on a goroutine.
+void escrt_gc_register_thread(void);
+
+// escrt_gcstats are the collector's statistics.
+typedef struct escrt_gcstats {
+  uint64_t cycles;         // collections completed
+  uint64_t pause_total_ns; // time the world was stopped, in all
+  uint64_t pause_max_ns;   // the longest stop
+  uint64_t heap_live;      // bytes of collected objects marked by the last
+  uint64_t heap_alloc;     // bytes counted as allocated now (pacing)
+  uint64_t heap_goal;      // where the next collection starts
+  uint64_t bytes_freed;    // bytes of collected objects freed, in all
+  uint64_t objects_freed;  // collected objects freed, in all
+  uint64_t stacks_shrunk;  // goroutine stacks halved by collections
+} escrt_gcstats;
+
+void escrt_read_gcstats(escrt_gcstats *st);
+
+#pragma GCC visibility pop
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
