@@ -34,9 +34,14 @@
 #define _GNU_SOURCE
 #include "runtime.h"
 
+#include <limits.h>
 #include <link.h>
+#include <linux/futex.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #ifdef ESCRT_ASAN
 #define NO_SANITIZE_ADDRESS __attribute__((no_sanitize_address))
@@ -59,23 +64,38 @@ typedef struct ranges {
 } ranges;
 
 static ranges globals; // collected before the world stops
-static ranges work;    // the mark stack
 static uint32_t cycle; // stamps goroutines whose stack was scanned
 static gc_mark_result *result;
 
-static void ranges_push(ranges *rs, uintptr_t lo, uintptr_t hi) {
-  if (rs->len == rs->cap) {
-    size_t cap = rs->cap == 0 ? 65536 : rs->cap * 2;
-    range *v = sys_alloc(cap * sizeof(range), PAGE_SIZE);
-    if (v == NULL)
-      fatal("out of memory (garbage collector's work stack)");
-    if (rs->v != NULL) {
-      memcpy(v, rs->v, rs->len * sizeof(range));
-      munmap(rs->v, rs->cap * sizeof(range));
-    }
-    rs->v = v;
-    rs->cap = cap;
+// A marker is one thread's share of the mark: its work stack and counts.
+// The collecting thread is markers[0]; GOMAXPROCS - 1 helper threads (at
+// most MAX_MARKERS - 1) drain alongside it while the world is stopped.
+#define MAX_MARKERS 8
+
+typedef struct marker {
+  ranges work;
+  uint64_t bytes, objects;
+} __attribute__((aligned(64))) marker;
+
+static marker markers[MAX_MARKERS];
+static marker *roots; // markers[0]: the roots' scans push here
+
+static void ranges_grow(ranges *rs) {
+  size_t cap = rs->cap == 0 ? 65536 : rs->cap * 2;
+  range *v = sys_alloc(cap * sizeof(range), PAGE_SIZE);
+  if (v == NULL)
+    fatal("out of memory (garbage collector's work stack)");
+  if (rs->v != NULL) {
+    memcpy(v, rs->v, rs->len * sizeof(range));
+    munmap(rs->v, rs->cap * sizeof(range));
   }
+  rs->v = v;
+  rs->cap = cap;
+}
+
+static inline void ranges_push(ranges *rs, uintptr_t lo, uintptr_t hi) {
+  if (unlikely(rs->len == rs->cap))
+    ranges_grow(rs);
   rs->v[rs->len++] = (range){lo, hi};
 }
 
@@ -83,9 +103,18 @@ static void ranges_push(ranges *rs, uintptr_t lo, uintptr_t hi) {
 // Marking
 // ---------------------------------------------------------------------------
 
+// set_mark sets a mark bit and reports whether this marker set it first:
+// markers race for the same objects.
+static inline bool set_mark(uint64_t *word, uint64_t bit) {
+  if (__atomic_load_n(word, __ATOMIC_RELAXED) & bit)
+    return false;
+  return !(__atomic_fetch_or(word, bit, __ATOMIC_RELAXED) & bit);
+}
+
 // mark marks the object that word w points into, if w points into an
 // allocated collected object not yet marked.
-static inline void mark(uintptr_t w, uintptr_t base, uintptr_t npages) {
+static inline void mark(marker *mk, uintptr_t w, uintptr_t base,
+                        uintptr_t npages) {
   uintptr_t page = (w - base) >> PAGE_SHIFT;
   if (page >= npages)
     return;
@@ -98,9 +127,8 @@ static inline void mark(uintptr_t w, uintptr_t base, uintptr_t npages) {
   uintptr_t lo, size;
   if (s->spanclass == 0) {
     size = s->npages * PAGE_SIZE;
-    if (w - s->base >= size || !(alloc[0] & 1) || (marks[0] & 1))
+    if (w - s->base >= size || !(alloc[0] & 1) || !set_mark(&marks[0], 1))
       return;
-    marks[0] = 1;
     lo = s->base;
   } else {
     uintptr_t off = w - s->base;
@@ -108,50 +136,176 @@ static inline void mark(uintptr_t w, uintptr_t base, uintptr_t npages) {
       return;
     uintptr_t idx = span_object_index(s, w);
     uint64_t bit = (uint64_t)1 << (idx % 64);
-    if (!(alloc[idx / 64] & bit) || (marks[idx / 64] & bit))
+    if (!(alloc[idx / 64] & bit) || !set_mark(&marks[idx / 64], bit))
       return;
-    marks[idx / 64] |= bit;
     size = s->elemsize;
     lo = s->base + idx * size;
   }
-  result->marked_bytes += size;
-  result->marked_objects++;
+  mk->bytes += size;
+  mk->objects++;
   if (s->gckind == GC_KIND_SCAN)
-    ranges_push(&work, lo, lo + size);
+    ranges_push(&mk->work, lo, lo + size);
 }
 
 // scan marks what every aligned word of [lo, hi) points to.
-NO_SANITIZE_ADDRESS static void scan(uintptr_t lo, uintptr_t hi) {
+NO_SANITIZE_ADDRESS static inline void scan_with(marker *mk, uintptr_t lo,
+                                                 uintptr_t hi) {
   uintptr_t base = heap_space_.base;
   uintptr_t npages = heap_space_.npages;
   const uintptr_t *p = (const uintptr_t *)((lo + 7) & ~(uintptr_t)7);
   const uintptr_t *end = (const uintptr_t *)(hi & ~(uintptr_t)7);
   for (; p < end; p++)
-    mark(*p, base, npages);
+    mark(mk, *p, base, npages);
 }
 
-// drain scans objects from the work stack until it is empty. An object
-// taken off the stack is prefetched and scanned PREFETCH objects later
-// (Boehm's prefetch buffer): a tree's nodes are scattered over the heap, and
-// waiting for each one's cache miss in turn was most of the mark's time.
-#define PREFETCH 16
+// scan scans a root range for markers[0].
+NO_SANITIZE_ADDRESS static NOINLINE void scan(uintptr_t lo, uintptr_t hi) {
+  scan_with(roots, lo, hi);
+}
 
-static void drain(void) {
-  range q[PREFETCH];
-  unsigned head = 0, n = 0;
-  for (;;) {
-    while (n < PREFETCH && work.len > 0) {
-      range r = work.v[--work.len];
-      __builtin_prefetch((const void *)r.lo);
-      q[(head + n++) % PREFETCH] = r;
+// ---------------------------------------------------------------------------
+// Parallel draining
+// ---------------------------------------------------------------------------
+
+// The shared queue: a marker with more work than it needs gives the oldest
+// half of its stack (the roots of the largest subgraphs) to the queue when
+// another marker is idle (hungry); idle markers take from the queue. The
+// mark is done when every marker is idle and the queue is empty, decided
+// under the lock. Helpers join a mark when they wake, if it is not done
+// yet: the collector never waits for a helper the scheduler has not run.
+static struct {
+  mutex lock;
+  ranges q;
+  uint32_t nidle, nmarkers; // markers in this mark: 1 + helpers joined
+  uint32_t mark_gen;        // the mark helpers may join
+  _Atomic bool hungry, done;
+  _Atomic uint32_t gen;    // helpers wake when it changes
+  _Atomic uint32_t joined; // helpers in the mark, not yet out of it
+  int nhelpers;
+} par;
+
+static void share(marker *mk) {
+  mutex_lock(&par.lock);
+  size_t half = mk->work.len / 2;
+  for (size_t i = 0; i < half; i++)
+    ranges_push(&par.q, mk->work.v[i].lo, mk->work.v[i].hi);
+  memmove(mk->work.v, mk->work.v + half, (mk->work.len - half) * sizeof(range));
+  mk->work.len -= half;
+  atomic_store_explicit(&par.hungry, false, memory_order_relaxed);
+  mutex_unlock(&par.lock);
+}
+
+// take_shared waits for work from the queue; false when the mark is done.
+static bool take_shared(marker *mk) {
+  mutex_lock(&par.lock);
+  par.nidle++;
+  for (unsigned spins = 0;; spins++) {
+    if (par.q.len > 0) {
+      par.nidle--;
+      size_t n = par.q.len < 64 ? par.q.len : 64;
+      for (size_t i = 0; i < n; i++) {
+        range r = par.q.v[--par.q.len];
+        ranges_push(&mk->work, r.lo, r.hi);
+      }
+      mutex_unlock(&par.lock);
+      return true;
     }
-    if (n == 0)
-      return;
-    range r = q[head];
-    head = (head + 1) % PREFETCH;
-    n--;
-    scan(r.lo, r.hi);
+    if (par.nidle == par.nmarkers || atomic_load(&par.done)) {
+      atomic_store(&par.done, true);
+      mutex_unlock(&par.lock);
+      return false;
+    }
+    atomic_store_explicit(&par.hungry, true, memory_order_relaxed);
+    mutex_unlock(&par.lock);
+    if (spins % 64 == 63)
+      sched_yield();
+    else
+      cpu_relax();
+    mutex_lock(&par.lock);
   }
+}
+
+// drain scans objects from mk's work stack, sharing and taking work, until
+// every marker is idle.
+NO_SANITIZE_ADDRESS static void drain(marker *mk) {
+  for (;;) {
+    while (mk->work.len > 0) {
+      range r = mk->work.v[--mk->work.len];
+      scan_with(mk, r.lo, r.hi);
+      if (unlikely(atomic_load_explicit(&par.hungry, memory_order_relaxed)) &&
+          mk->work.len >= 8)
+        share(mk);
+    }
+    if (!take_shared(mk))
+      return;
+  }
+}
+
+static long futex(_Atomic uint32_t *addr, int op, uint32_t val) {
+  return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
+}
+
+// helper is a marker thread: it sleeps until a mark starts, joins it unless
+// it is over, drains, and leaves. It is not registered: the world's stop
+// leaves it be.
+static void *helper(void *arg) {
+  marker *mk = arg;
+  uint32_t seen = 0;
+  for (;;) {
+    uint32_t gen;
+    while ((gen = atomic_load(&par.gen)) == seen)
+      futex(&par.gen, FUTEX_WAIT_PRIVATE, seen);
+    seen = gen;
+    mutex_lock(&par.lock);
+    bool join = !atomic_load(&par.done) && par.mark_gen == gen;
+    if (join) {
+      par.nmarkers++;
+      atomic_fetch_add(&par.joined, 1);
+    }
+    mutex_unlock(&par.lock);
+    if (!join)
+      continue;
+    drain(mk);
+    if (atomic_fetch_sub(&par.joined, 1) == 1)
+      futex(&par.joined, FUTEX_WAKE_PRIVATE, 1);
+  }
+  return NULL;
+}
+
+static void start_helpers(void) {
+  int want = gc_gomaxprocs() - 1;
+  if (want > MAX_MARKERS - 1)
+    want = MAX_MARKERS - 1;
+  while (par.nhelpers < want) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_t tid;
+    int err = pthread_create(&tid, &attr, helper, &markers[par.nhelpers + 1]);
+    pthread_attr_destroy(&attr);
+    if (err != 0)
+      break; // fewer helpers, same mark
+    par.nhelpers++;
+  }
+}
+
+// drain_all drains markers[0] with whichever helpers join, and waits for
+// those that did.
+static void drain_all(void) {
+  mutex_lock(&par.lock);
+  par.nmarkers = 1;
+  par.nidle = 0;
+  atomic_store(&par.done, false);
+  atomic_store(&par.hungry, false);
+  par.mark_gen = atomic_load(&par.gen) + 1;
+  atomic_store(&par.gen, par.mark_gen);
+  mutex_unlock(&par.lock);
+  if (par.nhelpers > 0)
+    futex(&par.gen, FUTEX_WAKE_PRIVATE, INT_MAX);
+  drain(roots);
+  uint32_t j;
+  while ((j = atomic_load(&par.joined)) != 0)
+    futex(&par.joined, FUTEX_WAIT_PRIVATE, j);
 }
 
 // ---------------------------------------------------------------------------
@@ -168,13 +322,6 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *arg) {
     }
   }
   return 0;
-}
-
-// gc_collect_globals lists the writable segments of every loaded module.
-// The world is running: dl_iterate_phdr takes the loader's lock.
-void gc_collect_globals(void) {
-  globals.len = 0;
-  dl_iterate_phdr(add_module, NULL);
 }
 
 // scan_global scans a writable segment, except heap_space_: its base is
@@ -297,12 +444,24 @@ static void scan_malloc_objects(void) {
   }
 }
 
+// gc_collect_globals lists the writable segments of every loaded module,
+// and starts the helper markers the first time. The world is running:
+// dl_iterate_phdr takes the loader's lock.
+void gc_collect_globals(void) {
+  globals.len = 0;
+  dl_iterate_phdr(add_module, NULL);
+  start_helpers();
+}
+
 // gc_mark marks every collected object reachable from the roots. The
 // world is stopped and the caller is a registered thread.
 void gc_mark(gc_mark_result *r) {
   result = r;
   *r = (gc_mark_result){0};
   cycle++;
+  roots = &markers[0];
+  for (int i = 0; i < MAX_MARKERS; i++)
+    markers[i].bytes = markers[i].objects = 0;
   // Our own registers first, before scanning loads them with what the
   // roots hold (which would then be found again, spilled, as roots).
   gcthread *self = tls_gcthread;
@@ -314,5 +473,9 @@ void gc_mark(gc_mark_result *r) {
       scan_stopped_thread(t);
   scan_goroutines();
   scan_malloc_objects();
-  drain();
+  drain_all();
+  for (int i = 0; i < MAX_MARKERS; i++) {
+    r->marked_bytes += markers[i].bytes;
+    r->marked_objects += markers[i].objects;
+  }
 }
