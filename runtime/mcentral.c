@@ -33,6 +33,12 @@ static void collect_all(mspan *s) {
 // it to the heap when it holds no object. c->lock is held and is released.
 static void file_and_unlock(mcentral *c, mspan *s) {
   if (s->alloc_count == 0) {
+    // Off our lists before the lock goes: until mheap_free_span marks it
+    // free, the span still looks like one of ours (in use, unowned, of this
+    // class) to a remote free that found no owner and waits for the lock,
+    // and that free, collected above, would file it and free it to the heap
+    // a second time. mcentral_free_remote leaves a SPAN_CACHED span alone.
+    span_set_list(s, SPAN_CACHED);
     mutex_unlock(&c->lock);
     mheap_free_span(s);
     return;
@@ -77,8 +83,9 @@ void mcentral_uncache_span(mcentral *c, mspan *s) {
 // owner collects.
 void mcentral_free_remote(mcentral *c, mspan *s) {
   mutex_lock(&c->lock);
-  // Another free may have emptied the span and returned it to the heap: then
-  // its struct is free or reused, and that free collected ours too.
+  // Another free may have emptied the span and returned it to the heap, or
+  // be returning it (file_and_unlock): then its struct is on none of our
+  // lists, free or reused, and that free collected ours too.
   if (atomic_load_explicit(&s->owner, memory_order_seq_cst) != NULL ||
       s->state != MSPAN_IN_USE || s->spanclass != c->spanclass ||
       s->list == SPAN_CACHED) {

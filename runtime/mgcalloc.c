@@ -94,7 +94,7 @@ static void alloc_large(slow_args *a) {
   mspan *s = mheap_alloc_large(npages, PAGE_SIZE);
   if (s == NULL)
     fatal("out of memory");
-  s->gckind = (uint8_t)a->kind;
+  gc_span_init(s, a->kind);
   if (s->needzero)
     memset((void *)s->base, 0, a->size);
   gc_add_large(s);

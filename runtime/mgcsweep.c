@@ -25,14 +25,17 @@
 //   - the next collection sweeps whatever is left before it stops the world
 //     (gc_sweep_finish), and so does escrt_gc before it returns.
 //
-// Sweeping a span is alloc &= mark over its bitmap words and clearing the
-// marks: the objects allocated and not marked are free. A span left with no
-// object goes back to the mheap. A swept span is taken off its list under
-// the central's lock and swept without it; the sweep itself is a region no
-// stop can interrupt (nostop_enter), so a stopped world holds no half-swept
-// span. Freed objects keep their old bytes: the allocator zeroes an object
-// of a span that may hold old data (needzero) as it hands it out.
+// Sweeping a span is alloc &= mark over its bitmap words (the mark bytes
+// gathered 64 at a time) and clearing the marks: the objects allocated and not
+// marked are free. A span left with no object goes back to the mheap. A swept
+// span is taken off its list under the central's lock and swept without it; the
+// sweep itself is a region no stop can interrupt (nostop_enter), so a stopped
+// world holds no half-swept span. Freed objects keep their old bytes: the
+// allocator zeroes an object of a span that may hold old data (needzero) as it
+// hands it out.
 #include "runtime.h"
+
+#include <string.h>
 
 // gccentral is one kind and class's spans; its lock guards the lists.
 typedef struct gccentral {
@@ -70,19 +73,72 @@ static void list_append(span_list *to, span_list *from) {
   *from = (span_list){0};
 }
 
+// ---------------------------------------------------------------------------
+// Mark bytes
+// ---------------------------------------------------------------------------
+
+// A collected span's mark bytes, 64 << k bytes for a span whose bitmaps
+// have 1 << k words, come from free lists by k, refilled from
+// persistent_alloc: zero when handed out, zeroed again by the sweep.
+static struct {
+  mutex lock;
+  void *free[8];
+} marks;
+
+// gc_span_init makes in-use span s, just from the mheap, a collected span
+// of kind.
+void gc_span_init(mspan *s, int kind) {
+  int k = s->nwords_log2;
+  mutex_lock(&marks.lock);
+  void *m = marks.free[k];
+  if (m != NULL)
+    marks.free[k] = *(void **)m;
+  mutex_unlock(&marks.lock);
+  if (m == NULL && (m = persistent_alloc((size_t)64 << k)) == NULL)
+    fatal("out of memory");
+  memset(m, 0, (size_t)64 << k);
+  s->gcmarks = m;
+  s->gckind = (uint8_t)kind;
+}
+
+static void free_span(mspan *s) {
+  int k = s->nwords_log2;
+  mutex_lock(&marks.lock);
+  *(void **)s->gcmarks = marks.free[k];
+  marks.free[k] = s->gcmarks;
+  mutex_unlock(&marks.lock);
+  s->gcmarks = NULL;
+  s->gckind = GC_KIND_MALLOC;
+  mheap_free_span(s);
+}
+
+// mark_word gathers the marks of objects 64w .. 64w+63 of s into a word,
+// and clears them.
+static uint64_t mark_word(mspan *s, uint32_t w) {
+  uint8_t *m = s->gcmarks + (size_t)w * 64;
+  uint64_t bits = 0;
+  for (int i = 0; i < 8; i++) {
+    uint64_t v;
+    memcpy(&v, m + i * 8, 8); // eight bytes of 0 or 1
+    // The multiplication moves byte j's low bit to bit 56 + j.
+    bits |= ((v * 0x0102040810204080u) >> 56) << (i * 8);
+  }
+  memset(m, 0, 64);
+  return bits;
+}
+
 // sweep_small frees the unmarked objects of small span s, which the caller
 // took off its list, and says what is left.
 static int sweep_small(mspan *s) {
   uint64_t *alloc = span_alloc_bits(s);
-  uint64_t *mark = span_gcmark_bits(s);
   uint32_t freed = 0;
   for (uint32_t w = 0, nw = (s->nelems + 63u) / 64u; w < nw; w++) {
-    uint64_t dead = alloc[w] & ~mark[w];
+    uint64_t mark = mark_word(s, w);
+    uint64_t dead = alloc[w] & ~mark;
     if (dead != 0) {
       freed += popcount(dead);
-      alloc[w] &= mark[w];
+      alloc[w] &= mark;
     }
-    mark[w] = 0;
   }
   s->alloc_count -= freed;
   s->freeindex = 0;
@@ -97,11 +153,6 @@ static int sweep_small(mspan *s) {
   if (s->alloc_count == 0)
     return SWEPT_FREED;
   return s->alloc_count == s->nelems ? SWEPT_FULL : SWEPT_PARTIAL;
-}
-
-static void free_span(mspan *s) {
-  s->gckind = GC_KIND_MALLOC;
-  mheap_free_span(s);
 }
 
 // sweep_from_central sweeps one unswept span of c, if it has one, and files
@@ -143,9 +194,8 @@ static bool sweep_one_large(void) {
     return false;
   }
   atomic_fetch_sub_explicit(&unswept_pages, s->npages, memory_order_relaxed);
-  uint64_t *mark = span_gcmark_bits(s);
-  if (mark[0] & 1) {
-    mark[0] = 0;
+  if (s->gcmarks[0]) {
+    s->gcmarks[0] = 0;
     span_list_push(&large.live, s);
     mutex_unlock(&large.lock);
     return true;
@@ -185,7 +235,7 @@ mspan *gc_take_span(int kind, int cls) {
   gc_sweep_pages(class_npages(cls));
   mspan *s = mheap_alloc_small(cls);
   if (s != NULL)
-    s->gckind = (uint8_t)kind;
+    gc_span_init(s, kind);
   return s;
 }
 

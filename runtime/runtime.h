@@ -234,6 +234,7 @@ struct mspan {
   union {
     mspan *scav_next;  // free runs: the scavenger queue
     void *manual_free; // stackpool spans: free stacks, linked by first word
+    uint8_t *gcmarks;  // collected spans: one mark byte per object
   };
   mspan *scav_prev;                // free runs: the scavenger queue
   int64_t freed_at;                // free runs: ns when freed; -1 if not queued
@@ -261,7 +262,9 @@ struct mspan {
   uint32_t divmagic;  // (off * divmagic) >> 32 == off / elemsize
   uint32_t limit_off; // nelems * elemsize: no object at or past it
 
-  // Three bitmaps of 1 << nwords_log2 words each: alloc, gcmark, remote.
+  // Three bitmaps of 1 << nwords_log2 words each: alloc, (unused), remote.
+  // The collector marks in gcmarks, bytes: parallel markers store to them
+  // without a locked instruction (mgcmark.c).
   uint64_t bits[];
 };
 
@@ -749,6 +752,7 @@ void start_the_world(void);
 //
 
 mspan *gc_take_span(int kind, int cls);
+void gc_span_init(mspan *s, int kind);
 void gc_put_span(mspan *s);
 void gc_add_large(mspan *s);
 void gc_sweep_pages(uintptr_t npages);
