@@ -1,9 +1,9 @@
 // Span bitmaps and span lists.
 //
-// See malloc.c for an overview. A span carries three bitmaps of one bit per
+// See malloc.c for an overview. A span carries two bitmaps of one bit per
 // object (runtime.h, struct mspan): alloc_bits, exact allocation state;
-// gcmark_bits, the collector's marks (zero until the GC lands); remote_bits,
-// objects freed by threads other than the owner and not yet collected.
+// remote_bits, objects freed by threads other than the owner and not yet
+// collected. (The collector's marks are bytes of their own: mgcsweep.c.)
 //
 // Allocation scans alloc_bits a 64-bit word at a time, as Go's nextFreeFast
 // and refillAllocCache do: the complement of one word, masked to the span's

@@ -73,7 +73,7 @@ static int words_log2(uintptr_t words) {
 // new_span_struct returns a zeroed span struct with room for bitmaps of
 // 1 << k words each, or NULL.
 static mspan *new_span_struct(int k) {
-  size_t size = sizeof(mspan) + 3 * sizeof(uint64_t) * ((size_t)1 << k);
+  size_t size = sizeof(mspan) + 2 * sizeof(uint64_t) * ((size_t)1 << k);
   _Static_assert(offsetof(mspan, bits) - offsetof(mspan, alloc_cache) <= 56,
                  "the hot fields of mspan outgrew their cache line");
   mspan *s = heap.span_structs[k];

@@ -262,18 +262,15 @@ struct mspan {
   uint32_t divmagic;  // (off * divmagic) >> 32 == off / elemsize
   uint32_t limit_off; // nelems * elemsize: no object at or past it
 
-  // Three bitmaps of 1 << nwords_log2 words each: alloc, (unused), remote.
-  // The collector marks in gcmarks, bytes: parallel markers store to them
+  // Two bitmaps of 1 << nwords_log2 words each: alloc, remote. The
+  // collector marks in gcmarks, bytes: parallel markers store to them
   // without a locked instruction (mgcmark.c).
   uint64_t bits[];
 };
 
 static inline uint64_t *span_alloc_bits(mspan *s) { return s->bits; }
-static inline uint64_t *span_gcmark_bits(mspan *s) {
-  return s->bits + ((uintptr_t)1 << s->nwords_log2);
-}
 static inline _Atomic uint64_t *span_remote_bits(mspan *s) {
-  return (_Atomic uint64_t *)(s->bits + ((uintptr_t)2 << s->nwords_log2));
+  return (_Atomic uint64_t *)(s->bits + ((uintptr_t)1 << s->nwords_log2));
 }
 static inline uintptr_t span_limit(const mspan *s) {
   return s->base + s->npages * PAGE_SIZE;

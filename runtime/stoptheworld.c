@@ -19,11 +19,14 @@
 // alike, so nothing can hold a collection off, except a runtime lock or the
 // collected allocator's fast path: a thread inside one of those (tls_nostop,
 // runtime.h) only notes the request, and stops itself when it leaves the
-// last one, with its registers spilled onto its stack. So while the world
+// last one, with its registers spilled onto its stack (the system stack,
+// when it runs a goroutine). So while the world
 // is stopped no stopped thread holds a runtime lock or is half way through
 // changing a span, and the collector may take any lock and read every span.
 #define _GNU_SOURCE
 #include "runtime.h"
+
+#include "escape/go.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -102,13 +105,22 @@ static void stop_handler(int sig, siginfo_t *info, void *uctx) {
   errno = saved;
 }
 
-// stw_stop_deferred stops the calling thread, which put a stop request off
-// until it left its last runtime lock. Its registers go onto its stack
-// first, which is scanned from here.
-NOINLINE void stw_stop_deferred(void) {
-  tls_stop_pending = 0;
-  __builtin_unwind_init();
+static NOINLINE void stop_here(void *arg) {
+  (void)arg;
+  __builtin_unwind_init(); // the registers onto the stack, scanned from here
   suspend(tls_gcthread, (uintptr_t)__builtin_frame_address(0), NULL, 0);
+}
+
+// stw_stop_deferred stops the calling thread, which put a stop request off
+// until it left its last runtime lock. On a goroutine, it stops on the
+// system stack: the goroutine's has only its guard's room to spare (and the
+// collector scans all of a goroutine whose thread is elsewhere).
+void stw_stop_deferred(void) {
+  tls_stop_pending = 0;
+  if (tls_g != NULL)
+    escrt_systemstack(stop_here, NULL);
+  else
+    stop_here(NULL);
 }
 
 // ---------------------------------------------------------------------------

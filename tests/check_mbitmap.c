@@ -7,7 +7,7 @@
 // does. What it checks, for every size class:
 //   - the carving: npages = class_npages(cls), nelems = npages*8192/size,
 //     limit_off = nelems*size, elemsize and divmagic from sizeclasses.h, a
-//     page-aligned base, and three bitmaps (alloc, gcmark, remote) with room
+//     page-aligned base, and two bitmaps (alloc, remote) with room
 //     for every object, all zero;
 //   - the allocation cache: mspan_reset_cache loads the first word,
 //     mspan_take and mspan_refill_cache then hand out every object exactly
@@ -61,11 +61,10 @@ static mspan *new_span(int cls) {
   return s;
 }
 
-// clear_bits zeroes all three bitmaps of s, every word the struct has.
+// clear_bits zeroes both bitmaps of s, every word the struct has.
 static void clear_bits(mspan *s) {
   size_t words = (size_t)1 << s->nwords_log2;
   memset(span_alloc_bits(s), 0, words * sizeof(uint64_t));
-  memset(span_gcmark_bits(s), 0, words * sizeof(uint64_t));
   for (size_t w = 0; w < words; w++)
     atomic_store(&span_remote_bits(s)[w], 0);
 }
@@ -155,19 +154,17 @@ START_TEST(fresh_bitmaps_are_zero) {
                     "class %d: span_words %lu, %u needed, %zu in the struct",
                     cls, (unsigned long)span_words(cls), nwords(s), words);
       ck_assert_msg(
-          span_gcmark_bits(s) == span_alloc_bits(s) + words &&
-              (uint64_t *)span_remote_bits(s) == span_alloc_bits(s) + 2 * words,
+          (uint64_t *)span_remote_bits(s) == span_alloc_bits(s) + words,
           "class %d: the bitmaps are not laid out one after another", cls);
       for (size_t w = 0; w < words; w++)
         ck_assert_msg(span_alloc_bits(s)[w] == 0 &&
-                          span_gcmark_bits(s)[w] == 0 &&
                           atomic_load(&span_remote_bits(s)[w]) == 0,
                       "round %d, class %d: word %zu of a fresh span's "
                       "bitmaps is not zero",
                       round, cls, w);
-      // Dirty every bitmap, as a span may die with marks and remote bits,
-      // and free it as it is: the heap must clear what it hands out again.
-      memset(span_alloc_bits(s), 0xff, 3 * words * sizeof(uint64_t));
+      // Dirty every bitmap, as a span may die with remote bits, and free
+      // it as it is: the heap must clear what it hands out again.
+      memset(span_alloc_bits(s), 0xff, 2 * words * sizeof(uint64_t));
       mheap_free_span(s);
     }
 }
