@@ -200,32 +200,38 @@ static void share(marker *mk) {
 }
 
 // take_shared waits for work from the queue; false when the mark is done.
+// It spins on the queue's length without the lock, which the markers that
+// share work need, and takes the lock to take work or, now and then, to
+// see whether every marker is idle.
 static bool take_shared(marker *mk) {
   mutex_lock(&par.lock);
   par.nidle++;
+  mutex_unlock(&par.lock);
   for (unsigned spins = 0;; spins++) {
-    if (par.q.len > 0) {
-      par.nidle--;
-      size_t n = par.q.len < 64 ? par.q.len : 64;
-      for (size_t i = 0; i < n; i++) {
-        range r = par.q.v[--par.q.len];
-        ranges_push(&mk->work, r.lo, r.hi);
+    if (__atomic_load_n(&par.q.len, __ATOMIC_RELAXED) > 0 || spins % 32 == 0) {
+      mutex_lock(&par.lock);
+      if (par.q.len > 0) {
+        par.nidle--;
+        size_t n = par.q.len < 64 ? par.q.len : 64;
+        for (size_t i = 0; i < n; i++) {
+          range r = par.q.v[--par.q.len];
+          ranges_push(&mk->work, r.lo, r.hi);
+        }
+        mutex_unlock(&par.lock);
+        return true;
+      }
+      if (par.nidle == par.nmarkers || atomic_load(&par.done)) {
+        atomic_store(&par.done, true);
+        mutex_unlock(&par.lock);
+        return false;
       }
       mutex_unlock(&par.lock);
-      return true;
-    }
-    if (par.nidle == par.nmarkers || atomic_load(&par.done)) {
-      atomic_store(&par.done, true);
-      mutex_unlock(&par.lock);
-      return false;
     }
     atomic_store_explicit(&par.hungry, true, memory_order_relaxed);
-    mutex_unlock(&par.lock);
-    if (spins % 64 == 63)
+    if (spins % 1024 == 1023)
       sched_yield();
     else
       cpu_relax();
-    mutex_lock(&par.lock);
   }
 }
 
