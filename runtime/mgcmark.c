@@ -389,6 +389,16 @@ static void scan_stopped_thread(gcthread *t) {
   }
 }
 
+// scan_running scans the stack of a goroutine whose thread is not on it:
+// from where it entered the system stack, or all of it when its thread is
+// half way through a switch.
+static void scan_running(g *gp) {
+  if (within(gp->syssp, gp->sched.stk.lo, gp->sched.stk.hi))
+    scan_stack(gp->syssp, gp->sched.stk.hi);
+  else
+    scan_stack(gp->sched.stk.lo + sizeof(uintptr_t), gp->sched.stk.hi);
+}
+
 // scan_self scans the collecting thread: its registers, spilled onto its
 // stack here, and the stack from this frame up. When it collects for a
 // goroutine, on the system stack, that goroutine is scanned whole.
@@ -403,7 +413,7 @@ static NOINLINE void scan_self(gcthread *t) {
   m *mp = tls_m;
   if (mp != NULL && mp->curg != NULL) {
     g *cg = mp->curg;
-    scan_stack(cg->sched.stk.lo + sizeof(uintptr_t), cg->sched.stk.hi);
+    scan_running(cg);
     cg->gcscanned = cycle;
   }
 }
@@ -417,8 +427,8 @@ static void scan_goroutines(void) {
         gp->sched.stk.lo == 0)
       continue;
     gp->gcscanned = cycle;
-    if (st == G_RUNNING) // its thread is in a switch: no saved sp to trust
-      scan_stack(gp->sched.stk.lo + sizeof(uintptr_t), gp->sched.stk.hi);
+    if (st == G_RUNNING) // its thread is on the system stack, or switching
+      scan_running(gp);
     else
       scan_stack(gp->sched.sp, gp->sched.stk.hi);
   }
