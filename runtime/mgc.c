@@ -191,8 +191,9 @@ static void collect(void *arg) {
     mutex_unlock(&gc.lock); // another thread collected meanwhile
     return;
   }
+  gc_collect_globals(); // and the helper markers, the first time
+  gc_mark_wake();
   gc_sweep_finish();
-  gc_collect_globals();
   cycle_times t;
   t.start = nanotime();
   stop_the_world();

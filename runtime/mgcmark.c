@@ -75,6 +75,11 @@ static gc_mark_result *result;
 typedef struct marker {
   ranges work;
   uint64_t bytes, objects;
+  // The small collected span the last candidate hit, and its objects'
+  // range: a tree's nodes point into the span they sit in, most of the
+  // time, and a hit skips the span map and the span's checks.
+  mspan *span;
+  uintptr_t span_base, span_limit_off;
 } __attribute__((aligned(64))) marker;
 
 static marker markers[MAX_MARKERS];
@@ -116,10 +121,29 @@ static inline bool set_mark(uint8_t *m) {
   return true;
 }
 
+// mark_small marks object idx of small collected span s, if allocated and
+// not yet marked.
+static inline void mark_small(marker *mk, mspan *s, uintptr_t w) {
+  uintptr_t idx = span_object_index(s, w);
+  uint64_t bit = (uint64_t)1 << (idx % 64);
+  if (!(span_alloc_bits(s)[idx / 64] & bit) || !set_mark(&s->gcmarks[idx]))
+    return;
+  uintptr_t size = s->elemsize;
+  uintptr_t lo = s->base + idx * size;
+  mk->bytes += size;
+  mk->objects++;
+  if (s->gckind == GC_KIND_SCAN)
+    ranges_push(&mk->work, lo, lo + size);
+}
+
 // mark marks the object that word w points into, if w points into an
 // allocated collected object not yet marked.
 static inline void mark(marker *mk, uintptr_t w, uintptr_t base,
                         uintptr_t npages) {
+  if (w - mk->span_base < mk->span_limit_off) {
+    mark_small(mk, mk->span, w);
+    return;
+  }
   uintptr_t page = (w - base) >> PAGE_SHIFT;
   if (page >= npages)
     return;
@@ -127,28 +151,23 @@ static inline void mark(marker *mk, uintptr_t w, uintptr_t base,
   if (s == NULL || s->gckind == GC_KIND_MALLOC || s->state != MSPAN_IN_USE ||
       w < s->base)
     return;
-  uint64_t *alloc = span_alloc_bits(s);
-  uintptr_t lo, size;
-  if (s->spanclass == 0) {
-    size = s->npages * PAGE_SIZE;
-    if (w - s->base >= size || !(alloc[0] & 1) || !set_mark(&s->gcmarks[0]))
+  if (s->spanclass != 0) {
+    if (w - s->base >= s->limit_off)
       return;
-    lo = s->base;
-  } else {
-    uintptr_t off = w - s->base;
-    if (off >= s->limit_off)
-      return;
-    uintptr_t idx = span_object_index(s, w);
-    uint64_t bit = (uint64_t)1 << (idx % 64);
-    if (!(alloc[idx / 64] & bit) || !set_mark(&s->gcmarks[idx]))
-      return;
-    size = s->elemsize;
-    lo = s->base + idx * size;
+    mk->span = s;
+    mk->span_base = s->base;
+    mk->span_limit_off = s->limit_off;
+    mark_small(mk, s, w);
+    return;
   }
+  uintptr_t size = s->npages * PAGE_SIZE;
+  if (w - s->base >= size || !(span_alloc_bits(s)[0] & 1) ||
+      !set_mark(&s->gcmarks[0]))
+    return;
   mk->bytes += size;
   mk->objects++;
   if (s->gckind == GC_KIND_SCAN)
-    ranges_push(&mk->work, lo, lo + size);
+    ranges_push(&mk->work, s->base, s->base + size);
 }
 
 // scan marks what every aligned word of [lo, hi) points to.
@@ -181,7 +200,7 @@ static struct {
   mutex lock;
   ranges q;
   uint32_t nidle, nmarkers; // markers in this mark: 1 + helpers joined
-  uint32_t mark_gen;        // the mark helpers may join
+  _Atomic uint32_t open;    // the wake whose mark helpers may join
   _Atomic bool hungry, done;
   _Atomic uint32_t gen;    // helpers wake when it changes
   _Atomic uint32_t joined; // helpers in the mark, not yet out of it
@@ -255,9 +274,15 @@ static long futex(_Atomic uint32_t *addr, int op, uint32_t val) {
   return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
 }
 
-// helper is a marker thread: it sleeps until a mark starts, joins it unless
-// it is over, drains, and leaves. It is not registered: the world's stop
-// leaves it be.
+// How long a woken helper spins for its mark to open before it sleeps
+// again.
+#define HELPER_SPIN_NS (20 * 1000 * 1000)
+
+// helper is a marker thread: it sleeps until a collection starts (woken at
+// its start, gc_mark_wake, so that the thread is running by the time the
+// mark opens: waking a sleeping thread took milliseconds on a VM), spins
+// until the mark opens, joins it unless it is over, drains, and leaves. It
+// is not registered: the world's stop leaves it be.
 static void *helper(void *arg) {
   marker *mk = arg;
   uint32_t seen = 0;
@@ -266,8 +291,15 @@ static void *helper(void *arg) {
     while ((gen = atomic_load(&par.gen)) == seen)
       futex(&par.gen, FUTEX_WAIT_PRIVATE, seen);
     seen = gen;
+    int64_t deadline = nanotime() + HELPER_SPIN_NS;
+    for (unsigned i = 1; atomic_load(&par.open) != gen; i++) {
+      cpu_relax();
+      if (i % 4096 == 0 &&
+          (atomic_load(&par.gen) != gen || nanotime() > deadline))
+        break;
+    }
     mutex_lock(&par.lock);
-    bool join = !atomic_load(&par.done) && par.mark_gen == gen;
+    bool join = !atomic_load(&par.done) && atomic_load(&par.open) == gen;
     if (join) {
       par.nmarkers++;
       atomic_fetch_add(&par.joined, 1);
@@ -299,6 +331,14 @@ static void start_helpers(void) {
   }
 }
 
+// gc_mark_wake wakes the helpers for the collection about to start.
+void gc_mark_wake(void) {
+  if (par.nhelpers == 0)
+    return;
+  atomic_fetch_add(&par.gen, 1);
+  futex(&par.gen, FUTEX_WAKE_PRIVATE, INT_MAX);
+}
+
 // drain_all drains markers[0] with whichever helpers join, and waits for
 // those that did.
 static void drain_all(void) {
@@ -307,11 +347,8 @@ static void drain_all(void) {
   par.nidle = 0;
   atomic_store(&par.done, false);
   atomic_store(&par.hungry, false);
-  par.mark_gen = atomic_load(&par.gen) + 1;
-  atomic_store(&par.gen, par.mark_gen);
+  atomic_store(&par.open, atomic_load(&par.gen));
   mutex_unlock(&par.lock);
-  if (par.nhelpers > 0)
-    futex(&par.gen, FUTEX_WAKE_PRIVATE, INT_MAX);
   drain(roots);
   uint32_t j;
   while ((j = atomic_load(&par.joined)) != 0)
@@ -480,8 +517,11 @@ void gc_mark(gc_mark_result *r) {
   *r = (gc_mark_result){0};
   cycle++;
   roots = &markers[0];
-  for (int i = 0; i < MAX_MARKERS; i++)
+  for (int i = 0; i < MAX_MARKERS; i++) {
     markers[i].bytes = markers[i].objects = 0;
+    markers[i].span = NULL; // spans changed since the last mark
+    markers[i].span_base = markers[i].span_limit_off = 0;
+  }
   // Our own registers first, before scanning loads them with what the
   // roots hold (which would then be found again, spilled, as roots).
   gcthread *self = tls_gcthread;

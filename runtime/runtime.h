@@ -767,6 +767,7 @@ typedef struct gc_mark_result {
 } gc_mark_result;
 
 void gc_collect_globals(void);
+void gc_mark_wake(void);
 void gc_mark(gc_mark_result *r);
 
 //
