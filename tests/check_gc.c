@@ -405,6 +405,38 @@ START_TEST(large_freed) {
 }
 END_TEST
 
+static NOINLINE void make_small_garbage(size_t bytes) {
+  for (size_t done = 0; done < bytes; done += 64) {
+    unsigned char *p = escrt_new(64);
+    p[0] = 1;
+  }
+}
+
+// Spans left with no live object go back to the heap, whose pages then
+// serve other sizes.
+START_TEST(empty_spans_return_to_heap) {
+  escrt_set_gc_percent(-1); // the collections below only
+  escrt_memstats m0, m1;
+  escrt_read_memstats(&m0);
+  make_small_garbage(32u << 20);
+  scrub();
+  escrt_gc();
+  escrt_read_memstats(&m1);
+  ck_assert_msg(m1.heap_inuse < m0.heap_inuse + (2u << 20),
+                "heap in use went from %" PRIu64 " to %" PRIu64
+                " after 32 MB of garbage was collected",
+                m0.heap_inuse, m1.heap_inuse);
+  // The same pages as objects of another class: the heap does not grow.
+  escrt_memstats m2;
+  uint64_t sys = m1.heap_sys;
+  for (int i = 0; i < (32 << 20) / 2048; i++)
+    ((unsigned char *)escrt_new(2048))[0] = 1;
+  escrt_read_memstats(&m2);
+  ck_assert_msg(m2.heap_sys == sys,
+                "the heap grew from %" PRIu64 " to %" PRIu64, sys, m2.heap_sys);
+}
+END_TEST
+
 // ---------------------------------------------------------------------------
 // Stress: goroutines and a thread building checksummed chains while
 // collections run back to back
@@ -718,6 +750,8 @@ int main(int argc, char **argv) {
                  unreachable_freed_and_reused, 60);
   suite_add_test(s, "noscan-is-not-scanned", noscan_is_not_scanned, 60);
   suite_add_test(s, "large-freed", large_freed, 60);
+  suite_add_test(s, "empty-spans-return-to-heap", empty_spans_return_to_heap,
+                 60);
   suite_add_test(s, "stress", stress, 300);
   suite_add_test(s, "spinning-goroutine-does-not-block-collection",
                  spinning_goroutine_does_not_block_collection, 60);
