@@ -70,7 +70,14 @@ static bool godebug_gctrace(const char *s) {
   return false;
 }
 
+// Around fork, no collection is half way (the child has none of the other
+// threads to finish it).
+static void before_fork(void) { mutex_lock(&gc.lock); }
+static void after_fork(void) { mutex_unlock(&gc.lock); }
+
 static void init(void) {
+  stw_init(); // its fork handlers after ours: ours run first at a fork
+  pthread_atfork(before_fork, after_fork, after_fork);
   const char *v = getenv("GOGC");
   int percent = 100;
   if (v != NULL && strcmp(v, "off") == 0)
@@ -85,7 +92,6 @@ static void init(void) {
   gc.trace = godebug_gctrace(getenv("GODEBUG"));
   gc.start_ns = nanotime();
   atomic_store(&gc.goal, goal_for(0, percent < 0 ? 100 : percent));
-  stw_init();
 }
 
 static void gc_init(void) { pthread_once(&gc.once, init); }

@@ -214,7 +214,21 @@ static void unregister_thread(void *arg) {
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
+// Around fork: the thread list is locked, so that no collection is half
+// way; the child keeps the one thread it has.
+static void before_fork(void) { mutex_lock(&stw.lock); }
+
+static void after_fork_parent(void) { mutex_unlock(&stw.lock); }
+
+static void after_fork_child(void) {
+  gc_threads = tls_gcthread;
+  if (gc_threads != NULL)
+    gc_threads->next = NULL;
+  mutex_unlock(&stw.lock);
+}
+
 static void init(void) {
+  pthread_atfork(before_fork, after_fork_parent, after_fork_child);
   if (pthread_key_create(&stw.key, unregister_thread) != 0)
     throw("pthread_key_create failed");
   struct sigaction sa;

@@ -737,6 +737,38 @@ START_TEST(free_of_collected_object_is_fatal) {
 }
 END_TEST
 
+static void *alloc_and_wait(void *arg) {
+  pthread_barrier_t *b = arg;
+  escrt_new(64); // registered
+  pthread_barrier_wait(b);
+  pthread_barrier_wait(b);
+  return NULL;
+}
+
+// A child of fork has one thread: its collections stop no one else.
+START_TEST(collect_after_fork) {
+  global_root = make_chain(1000, 14, false);
+  pthread_barrier_t b;
+  pthread_barrier_init(&b, NULL, 2);
+  pthread_t t;
+  ck_assert_int_eq(pthread_create(&t, NULL, alloc_and_wait, &b), 0);
+  pthread_barrier_wait(&b);
+  pid_t pid = fork();
+  if (pid == 0) {
+    collect_with_garbage(3);
+    _exit(chain_ok(global_root, 1000, 14, false) && stats().cycles >= 3 ? 0
+                                                                        : 1);
+  }
+  int status;
+  waitpid(pid, &status, 0);
+  pthread_barrier_wait(&b);
+  pthread_join(t, NULL);
+  pthread_barrier_destroy(&b);
+  ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                "the child's collections failed (status %#x)", status);
+}
+END_TEST
+
 int main(int argc, char **argv) {
   Suite *s = suite_create("gc");
   suite_add_test(s, "survives-global", survives_global, 60);
@@ -760,6 +792,7 @@ int main(int argc, char **argv) {
   suite_add_test(s, "gogc-off-from-environment", gogc_off_from_environment, 60);
   suite_add_test(s, "gogc-minimum-heap", gogc_minimum_heap, 60);
   suite_add_test(s, "gctrace-line", gctrace_line, 60);
+  suite_add_test(s, "collect-after-fork", collect_after_fork, 60);
   suite_add_test(s, "free-of-collected-object-is-fatal",
                  free_of_collected_object_is_fatal, 60);
   return suite_main(s, argc, argv);
