@@ -4,12 +4,13 @@
 // A collection, on the collecting thread's system stack, one at a time
 // (gc.lock):
 //
-//	1. sweep what the last collection left unswept (Go's sweep
-//	   termination), and list the modules' writable segments;
+//	1. list the modules' writable segments, wake the helper markers, and
+//	   sweep what the last collection left unswept (Go's sweep
+//	   termination);
 //	2. stop the world (stoptheworld.c);
 //	3. give every thread's cached spans back, so that alloc bits are exact
 //	   and no thread allocates from a span before it is swept;
-//	4. mark from the roots (mgcmark.c);
+//	4. mark from the roots (mgcmark.c), on GOMAXPROCS threads;
 //	5. halve the stacks of goroutines that wait to run or sleep and use
 //	   less than a quarter of them;
 //	6. make every collected span unswept (mgcsweep.c), and set the next

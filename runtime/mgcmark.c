@@ -22,12 +22,16 @@
 //     stack, and the thread's own stack is scanned from where g0 left it;
 //   - every other live goroutine's stack, its used part: from the saved
 //     stack pointer, where the switch left the registers, to the top. A
-//     goroutine marked running whose thread was elsewhere (half way through
-//     a switch) has its whole stack scanned;
+//     goroutine marked running whose thread is on the system stack is
+//     scanned from where it left its own (g.syssp), and one whose thread is
+//     half way through a switch has its whole stack scanned;
 //   - every object allocated by malloc and not freed: the program frees
 //     those, and what they point to lives as long as they do.
 // Objects in malloc's spans and stacks are not marked: they are not the
 // collector's to free.
+//
+// The collecting thread scans the roots; then it and GOMAXPROCS - 1 helper
+// threads drain the work stacks together (see "Parallel draining").
 //
 // AddressSanitizer poisons the redzones of stacks and globals; the scans
 // read them on purpose, uninstrumented.
