@@ -14,17 +14,27 @@
 
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 // Spins before sleeping: enough to outlast a critical section of the mheap.
 #define ACTIVE_SPIN 100
 
-static void futex_wait(_Atomic uint32_t *addr, uint32_t val) {
-  syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+// futexsleep sleeps while *addr == val, for at most ns (ns < 0: no limit);
+// it may return early (a signal, a spurious wake-up). Async-signal-safe.
+void futexsleep(_Atomic uint32_t *addr, uint32_t val, int64_t ns) {
+  struct timespec ts, *tsp = NULL;
+  if (ns >= 0) {
+    ts.tv_sec = ns / 1000000000;
+    ts.tv_nsec = ns % 1000000000;
+    tsp = &ts;
+  }
+  syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, tsp, NULL, 0);
 }
 
-static void futex_wake(_Atomic uint32_t *addr) {
-  syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+// futexwakeup wakes up to n threads sleeping on addr. Async-signal-safe.
+void futexwakeup(_Atomic uint32_t *addr, int n) {
+  syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
 }
 
 void mutex_lock(mutex *l) {
@@ -46,14 +56,14 @@ void mutex_lock(mutex *l) {
   }
   // Sleep, announcing a waiter: whoever unlocks a 2 must wake someone.
   while (atomic_exchange_explicit(&l->key, 2, memory_order_acquire) != 0)
-    futex_wait(&l->key, 2);
+    futexsleep(&l->key, 2, -1);
   nostop_enter();
 }
 
 void mutex_unlock(mutex *l) {
   uint32_t v = atomic_exchange_explicit(&l->key, 0, memory_order_release);
   if (unlikely(v == 2))
-    futex_wake(&l->key);
+    futexwakeup(&l->key, 1);
   else if (unlikely(v == 0))
     throw("unlock of unlocked lock");
   nostop_leave();

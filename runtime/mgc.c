@@ -184,12 +184,10 @@ static void shrink_stacks(void) {
   mutex_unlock(&allg_lock);
 }
 
-typedef struct collect_args {
-  bool forced;
-} collect_args;
-
+// collect runs a collection; arg points to whether it is forced (escrt_gc)
+// rather than paced.
 static void collect(void *arg) {
-  bool forced = ((collect_args *)arg)->forced;
+  bool forced = *(bool *)arg;
   gc_init();
   mutex_lock(&gc.lock);
   int percent = atomic_load(&gc.percent);
@@ -241,15 +239,15 @@ void gc_maybe_collect(void) {
   gc_init();
   if (atomic_load(&gc.percent) < 0)
     return;
-  collect_args a = {false};
-  collect(&a);
+  bool forced = false;
+  collect(&forced);
 }
 
 void escrt_gc(void) {
   if (!malloc_init())
     fatal("out of memory");
-  collect_args a = {true};
-  escrt_systemstack(collect, &a);
+  bool forced = true;
+  escrt_systemstack(collect, &forced);
 }
 
 int escrt_set_gc_percent(int percent) {

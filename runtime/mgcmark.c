@@ -40,11 +40,9 @@
 
 #include <limits.h>
 #include <link.h>
-#include <linux/futex.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifdef ESCRT_ASAN
@@ -71,14 +69,14 @@ static ranges globals; // collected before the world stops
 static uint32_t cycle; // stamps goroutines whose stack was scanned
 static gc_mark_result *result;
 
-// A marker is one thread's share of the mark: its work stack and counts.
+// A marker is one thread's share of the mark: its work stack and count.
 // The collecting thread is markers[0]; GOMAXPROCS - 1 helper threads (at
 // most MAX_MARKERS - 1) drain alongside it while the world is stopped.
 #define MAX_MARKERS 8
 
 typedef struct marker {
   ranges work;
-  uint64_t bytes, objects;
+  uint64_t bytes; // marked
   // The small collected span the last candidate hit, and its objects'
   // range: a tree's nodes point into the span they sit in, most of the
   // time, and a hit skips the span map and the span's checks.
@@ -87,7 +85,6 @@ typedef struct marker {
 } __attribute__((aligned(64))) marker;
 
 static marker markers[MAX_MARKERS];
-static marker *roots; // markers[0]: the roots' scans push here
 
 static void ranges_grow(ranges *rs) {
   size_t cap = rs->cap == 0 ? 65536 : rs->cap * 2;
@@ -135,7 +132,6 @@ static inline void mark_small(marker *mk, mspan *s, uintptr_t w) {
   uintptr_t size = s->elemsize;
   uintptr_t lo = s->base + idx * size;
   mk->bytes += size;
-  mk->objects++;
   if (s->gckind == GC_KIND_SCAN)
     ranges_push(&mk->work, lo, lo + size);
 }
@@ -169,7 +165,6 @@ static inline void mark(marker *mk, uintptr_t w, uintptr_t base,
       !set_mark(&s->gcmarks[0]))
     return;
   mk->bytes += size;
-  mk->objects++;
   if (s->gckind == GC_KIND_SCAN)
     ranges_push(&mk->work, s->base, s->base + size);
 }
@@ -187,7 +182,7 @@ NO_SANITIZE_ADDRESS static inline void scan_with(marker *mk, uintptr_t lo,
 
 // scan scans a root range for markers[0].
 NO_SANITIZE_ADDRESS static NOINLINE void scan(uintptr_t lo, uintptr_t hi) {
-  scan_with(roots, lo, hi);
+  scan_with(&markers[0], lo, hi);
 }
 
 // ---------------------------------------------------------------------------
@@ -274,10 +269,6 @@ NO_SANITIZE_ADDRESS static void drain(marker *mk) {
   }
 }
 
-static long futex(_Atomic uint32_t *addr, int op, uint32_t val) {
-  return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
-}
-
 // How long a woken helper spins for its mark to open before it sleeps
 // again.
 #define HELPER_SPIN_NS (20 * 1000 * 1000)
@@ -293,7 +284,7 @@ static void *helper(void *arg) {
   for (;;) {
     uint32_t gen;
     while ((gen = atomic_load(&par.gen)) == seen)
-      futex(&par.gen, FUTEX_WAIT_PRIVATE, seen);
+      futexsleep(&par.gen, seen, -1);
     seen = gen;
     int64_t deadline = nanotime() + HELPER_SPIN_NS;
     for (unsigned i = 1; atomic_load(&par.open) != gen; i++) {
@@ -313,7 +304,7 @@ static void *helper(void *arg) {
       continue;
     drain(mk);
     if (atomic_fetch_sub(&par.joined, 1) == 1)
-      futex(&par.joined, FUTEX_WAKE_PRIVATE, 1);
+      futexwakeup(&par.joined, 1);
   }
   return NULL;
 }
@@ -340,7 +331,7 @@ void gc_mark_wake(void) {
   if (par.nhelpers == 0)
     return;
   atomic_fetch_add(&par.gen, 1);
-  futex(&par.gen, FUTEX_WAKE_PRIVATE, INT_MAX);
+  futexwakeup(&par.gen, INT_MAX);
 }
 
 // drain_all drains markers[0] with whichever helpers join, and waits for
@@ -353,10 +344,10 @@ static void drain_all(void) {
   atomic_store(&par.hungry, false);
   atomic_store(&par.open, atomic_load(&par.gen));
   mutex_unlock(&par.lock);
-  drain(roots);
+  drain(&markers[0]);
   uint32_t j;
   while ((j = atomic_load(&par.joined)) != 0)
-    futex(&par.joined, FUTEX_WAIT_PRIVATE, j);
+    futexsleep(&par.joined, j, -1);
 }
 
 // ---------------------------------------------------------------------------
@@ -520,9 +511,8 @@ void gc_mark(gc_mark_result *r) {
   result = r;
   *r = (gc_mark_result){0};
   cycle++;
-  roots = &markers[0];
   for (int i = 0; i < MAX_MARKERS; i++) {
-    markers[i].bytes = markers[i].objects = 0;
+    markers[i].bytes = 0;
     markers[i].span = NULL; // spans changed since the last mark
     markers[i].span_base = markers[i].span_limit_off = 0;
   }
@@ -540,6 +530,5 @@ void gc_mark(gc_mark_result *r) {
   drain_all();
   for (int i = 0; i < MAX_MARKERS; i++) {
     r->marked_bytes += markers[i].bytes;
-    r->marked_objects += markers[i].objects;
   }
 }

@@ -140,10 +140,7 @@ static int sweep_small(mspan *s) {
       alloc[w] &= mark;
     }
   }
-  s->alloc_count -= freed;
-  s->freeindex = 0;
-  s->cache_addr = s->base;
-  s->alloc_cache = 0;
+  s->alloc_count -= freed; // its cache is empty: the allocator reloads it
   if (freed != 0) {
     s->needzero = 1;
     atomic_fetch_add_explicit(&gc_objects_freed, freed, memory_order_relaxed);

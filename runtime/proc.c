@@ -50,12 +50,10 @@
 #include "escape/go.h"
 
 #include <errno.h>
-#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -112,23 +110,8 @@ static struct {
 static pthread_once_t sched_once = PTHREAD_ONCE_INIT;
 
 // ---------------------------------------------------------------------------
-// Futexes, clocks, random numbers
+// Clocks, random numbers
 // ---------------------------------------------------------------------------
-
-// futexsleep sleeps while *addr == val, for at most ns (ns < 0: no limit).
-static void futexsleep(_Atomic uint32_t *addr, uint32_t val, int64_t ns) {
-  struct timespec ts, *tsp = NULL;
-  if (ns >= 0) {
-    ts.tv_sec = ns / 1000000000;
-    ts.tv_nsec = ns % 1000000000;
-    tsp = &ts;
-  }
-  syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, tsp, NULL, 0);
-}
-
-static void futexwakeup(_Atomic uint32_t *addr) {
-  syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
 
 int64_t nanotime(void) {
   struct timespec ts;
@@ -452,7 +435,7 @@ static void startm(bool spinning) {
     bool sleeping = atomic_exchange(&mp->note, NOTE_WOKEN) == NOTE_SLEEPING;
     mutex_unlock(&sched.lock);
     if (sleeping)
-      futexwakeup(&mp->note);
+      futexwakeup(&mp->note, 1);
     return;
   }
   int id = sched.mcount++;
@@ -875,7 +858,7 @@ static void goexit0(m *mp, g *gp) {
     sched.nmain--;
     mutex_unlock(&sched.lock);
     atomic_store(&w->done, 1);
-    futexwakeup(&w->done);
+    futexwakeup(&w->done, 1);
   }
 }
 

@@ -106,6 +106,8 @@ struct mutex {
 
 void mutex_lock(mutex *l);
 void mutex_unlock(mutex *l);
+void futexsleep(_Atomic uint32_t *addr, uint32_t val, int64_t ns);
+void futexwakeup(_Atomic uint32_t *addr, int n);
 
 // No thread is stopped for a collection while it holds a runtime lock or is
 // inside the collected objects' allocator: tls_nostop counts such regions
@@ -762,7 +764,7 @@ void gc_sweep_prepare(void);
 //
 
 typedef struct gc_mark_result {
-  uint64_t marked_bytes, marked_objects;
+  uint64_t marked_bytes;
   uint64_t stack_bytes, global_bytes; // scanned
 } gc_mark_result;
 

@@ -116,12 +116,19 @@ void newstack(g *gp) {
 
 // shrinkstack halves gp's stack while it uses less than a quarter of it.
 // Called on g0 before gp resumes; gp is in no wait queue.
+// can_halve reports whether a stack of size bytes holding gp's used part
+// may be halved: above the starting size, less than a quarter used, and
+// the half leaves the guard's room free.
+static bool can_halve(const g *gp, uintptr_t size) {
+  uintptr_t used = gp->sched.stk.hi - gp->sched.sp;
+  return size > STARTING_STACK && used < size / 4 &&
+         used + STACK_GUARD + ESCRT_STACK_SMALL <= size / 2;
+}
+
 void shrinkstack(g *gp) {
   uintptr_t size = gp->sched.stk.hi - gp->sched.stk.lo;
-  uintptr_t used = gp->sched.stk.hi - gp->sched.sp;
   uintptr_t newsize = size;
-  while (newsize > STARTING_STACK && used < newsize / 4 &&
-         used + STACK_GUARD + ESCRT_STACK_SMALL <= newsize / 2)
+  while (can_halve(gp, newsize))
     newsize /= 2;
   if (newsize != size)
     copystack(gp, newsize);
@@ -133,9 +140,7 @@ void shrinkstack(g *gp) {
 // stack: nothing outside the stack points into it.
 bool gc_shrinkstack(g *gp) {
   uintptr_t size = gp->sched.stk.hi - gp->sched.stk.lo;
-  uintptr_t used = gp->sched.stk.hi - gp->sched.sp;
-  if (size <= STARTING_STACK || used >= size / 4 ||
-      used + STACK_GUARD + ESCRT_STACK_SMALL > size / 2)
+  if (!can_halve(gp, size))
     return false;
   copystack(gp, size / 2);
   return true;

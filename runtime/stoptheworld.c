@@ -31,11 +31,9 @@
 #include <errno.h>
 #include <limits.h>
 #include <link.h>
-#include <linux/futex.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -61,10 +59,6 @@ static struct {
   _Atomic uint32_t pending; // threads yet to stop
 } stw;
 
-static long futex(_Atomic uint32_t *addr, int op, uint32_t val) {
-  return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
-}
-
 // ---------------------------------------------------------------------------
 // Stopping one thread
 // ---------------------------------------------------------------------------
@@ -77,9 +71,9 @@ static void suspend(gcthread *t, uintptr_t sp, const void *ctx, size_t n) {
   t->ctx_size = n;
   t->m = tls_m;
   if (atomic_fetch_sub(&stw.pending, 1) == 1)
-    futex(&stw.pending, FUTEX_WAKE_PRIVATE, 1);
+    futexwakeup(&stw.pending, 1);
   while (atomic_load(&stw.gen) == gen)
-    futex(&stw.gen, FUTEX_WAIT_PRIVATE, gen);
+    futexsleep(&stw.gen, gen, -1);
 }
 
 static uintptr_t context_sp(const ucontext_t *uc) {
@@ -113,8 +107,8 @@ static NOINLINE void stop_here(void *arg) {
 
 // stw_stop_deferred stops the calling thread, which put a stop request off
 // until it left its last runtime lock. On a goroutine, it stops on the
-// system stack: the goroutine's has only its guard's room to spare (and the
-// collector scans all of a goroutine whose thread is elsewhere).
+// system stack: the goroutine's has only its guard's room to spare (the
+// collector scans the goroutine from where it left its stack, g.syssp).
 void stw_stop_deferred(void) {
   tls_stop_pending = 0;
   if (tls_g != NULL)
@@ -147,12 +141,12 @@ void stop_the_world(void) {
   }
   uint32_t left;
   while ((left = atomic_load(&stw.pending)) != 0)
-    futex(&stw.pending, FUTEX_WAIT_PRIVATE, left);
+    futexsleep(&stw.pending, left, -1);
 }
 
 void start_the_world(void) {
   atomic_fetch_add(&stw.gen, 1);
-  futex(&stw.gen, FUTEX_WAKE_PRIVATE, INT_MAX);
+  futexwakeup(&stw.gen, INT_MAX);
   mutex_unlock(&stw.lock);
 }
 
