@@ -937,18 +937,12 @@ void escrt_systemstack(void (*fn)(void *), void *arg) {
     fn(arg);
     return;
   }
-  // fn runs as g0: stack checks pass, and blocking is refused. The
-  // collector scans the goroutine's stack from syssp meanwhile: below it
-  // is dead, once every callee-saved register the caller had is in this
-  // frame (__builtin_unwind_init saves them all).
-  __builtin_unwind_init();
-  gp->syssp = escrt_sp_();
+  // fn runs as g0: stack checks pass, and blocking is refused.
   tls_g = NULL;
   escrt_stackguard = 0;
   gobuf_systemstack(&gp->sched, &gp->m->g0, fn, arg);
   tls_g = gp;
   escrt_stackguard = gp->stackguard;
-  gp->syssp = 0;
 }
 
 // escrt_go queues the new goroutine to run next on this P. A goroutine

@@ -587,7 +587,6 @@ struct g {
   struct runwait *main; // escrt_run's waiter, for its main goroutine
   g *allnext, *allprev; // every G allocated (allgs), for the collector
   uint32_t gcscanned;   // the collection that scanned its stack already
-  uintptr_t syssp;      // its sp while it is on the system stack, else 0
   bool sleeping;        // parked in escrt_sleep: nothing points into its stack
 };
 

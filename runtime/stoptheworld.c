@@ -107,8 +107,8 @@ static NOINLINE void stop_here(void *arg) {
 
 // stw_stop_deferred stops the calling thread, which put a stop request off
 // until it left its last runtime lock. On a goroutine, it stops on the
-// system stack: the goroutine's has only its guard's room to spare (the
-// collector scans the goroutine from where it left its stack, g.syssp).
+// system stack: the goroutine's has only its guard's room to spare (and the
+// collector scans all of a goroutine whose thread is elsewhere).
 void stw_stop_deferred(void) {
   tls_stop_pending = 0;
   if (tls_g != NULL)
