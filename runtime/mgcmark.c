@@ -126,7 +126,11 @@ static inline bool set_mark(uint8_t *m) {
 static inline void mark_small(marker *mk, mspan *s, uintptr_t w) {
   uintptr_t idx = span_object_index(s, w);
   uint64_t bit = (uint64_t)1 << (idx % 64);
-  if (!(span_alloc_bits(s)[idx / 64] & bit) || !set_mark(&s->gcmarks[idx]))
+  // Atomic loads here and below cost nothing on x86-64 and let the
+  // concurrent mark read what allocators write (gc_mark_concurrent).
+  if (!(__atomic_load_n(&span_alloc_bits(s)[idx / 64], __ATOMIC_RELAXED) &
+        bit) ||
+      !set_mark(&s->gcmarks[idx]))
     return;
   uintptr_t size = s->elemsize;
   uintptr_t lo = s->base + idx * size;
@@ -147,8 +151,11 @@ static inline void mark(marker *mk, uintptr_t w, uintptr_t base,
   if (page >= npages)
     return;
   mspan *s = heap_space_.spans[page];
-  if (s == NULL || s->gckind == GC_KIND_MALLOC || s->state != MSPAN_IN_USE ||
-      w < s->base)
+  // gckind first: a span that is not malloc's was made collected before
+  // its kind was stored (gc_span_init) and stays so until the next sweep.
+  if (s == NULL ||
+      __atomic_load_n(&s->gckind, __ATOMIC_ACQUIRE) == GC_KIND_MALLOC ||
+      s->state != MSPAN_IN_USE || w < s->base)
     return;
   if (s->spanclass != 0) {
     if (w - s->base >= s->limit_off)
@@ -160,7 +167,8 @@ static inline void mark(marker *mk, uintptr_t w, uintptr_t base,
     return;
   }
   uintptr_t size = s->npages * PAGE_SIZE;
-  if (w - s->base >= size || !(span_alloc_bits(s)[0] & 1) ||
+  if (w - s->base >= size ||
+      !(__atomic_load_n(&span_alloc_bits(s)[0], __ATOMIC_RELAXED) & 1) ||
       !set_mark(&s->gcmarks[0]))
     return;
   mk->bytes += size;
@@ -504,30 +512,148 @@ void gc_collect_globals(void) {
   start_helpers();
 }
 
-// gc_mark marks every collected object reachable from the roots. The
-// world is stopped and the caller is a registered thread.
-void gc_mark(gc_mark_result *r) {
-  result = r;
-  *r = (gc_mark_result){0};
-  cycle++;
+// begin_mark starts a collection's mark: no bytes marked, no span cached
+// (spans changed since the last mark).
+static void begin_mark(gc_mark_result *r) {
   for (int i = 0; i < MAX_MARKERS; i++) {
     markers[i].bytes = 0;
-    markers[i].span = NULL; // spans changed since the last mark
+    markers[i].span = NULL;
     markers[i].span_base = markers[i].span_limit_off = 0;
   }
-  // Our own registers first, before scanning loads them with what the
-  // roots hold (which would then be found again, spilled, as roots).
-  gcthread *self = tls_gcthread;
-  scan_self(self);
+  *r = (gc_mark_result){0};
+}
+
+// scan_others scans the roots of every thread and goroutine but the
+// caller's, and the globals. The world is stopped.
+static void scan_others(gc_mark_result *r, gcthread *self) {
+  result = r;
   for (size_t i = 0; i < globals.len; i++)
     scan_global(globals.v[i].lo, globals.v[i].hi);
   for (gcthread *t = gc_threads; t != NULL; t = t->next)
     if (t != self)
       scan_stopped_thread(t);
   scan_goroutines();
+}
+
+static void end_mark(gc_mark_result *r) {
+  for (int i = 0; i < MAX_MARKERS; i++)
+    r->marked_bytes += markers[i].bytes;
+}
+
+// gc_mark marks every collected object reachable from the roots. The
+// world is stopped and the caller is a registered thread.
+void gc_mark(gc_mark_result *r) {
+  begin_mark(r);
+  // Our own registers first, before scanning loads them with what the
+  // roots hold (which would then be found again, spilled, as roots).
+  gcthread *self = tls_gcthread;
+  result = r;
+  cycle++;
+  scan_self(self);
+  scan_others(r, self);
   scan_malloc_objects();
   drain_all();
-  for (int i = 0; i < MAX_MARKERS; i++) {
-    r->marked_bytes += markers[i].bytes;
+  end_mark(r);
+}
+
+// ---------------------------------------------------------------------------
+// The concurrent mark
+// ---------------------------------------------------------------------------
+
+// With the pages written since the mark began known (dirtypages.c), most of
+// the mark can run with the world going (Boehm, Demers and Shenker's
+// mostly parallel collection). The caller is the collector's own thread,
+// which holds no root; every write to the heap after dirty_reset counts:
+//
+//   1. gc_mark_roots, the world stopped: the roots, malloc's objects
+//      included, mark what they point to;
+//   2. gc_mark_concurrent, the world running: the collector's thread
+//      drains the work stack. The objects it reads may change under it,
+//      and any that does is on a written page;
+//   3. gc_mark_finish, the world stopped again: the roots again, all of
+//      them, and on every written page, malloc's objects (roots written
+//      since step 1) and the marked objects of scanned kind (read in step
+//      2, perhaps before a pointer was stored in them); then every marker
+//      drains what that found.
+//
+// An object allocated after step 1 is not marked unless something reaches
+// it, and everything that can reach it is in what step 3 scans: the roots,
+// a page written since step 1 (where the pointer to it was stored), or an
+// object step 3 marks and scans. Collected spans are freed only by the
+// sweep, which is over before step 1 and starts after step 3: the spans
+// the concurrent drain reads stay what they are. A span made collected
+// during step 2 is stored its kind last (gc_span_init), so a marker that
+// sees the kind sees the span whole.
+
+void gc_mark_roots(gc_mark_result *r) {
+  begin_mark(r);
+  cycle++;
+  scan_others(r, tls_gcthread);
+  scan_malloc_objects();
+}
+
+// The collector's thread drains alone: the other threads run the program.
+NO_SANITIZE_ADDRESS void gc_mark_concurrent(void) {
+  marker *mk = &markers[0];
+  while (mk->work.len > 0) {
+    range r = mk->work.v[--mk->work.len];
+    scan_with(mk, r.lo, r.hi);
   }
+}
+
+// rescan_span rescans [lo, hi) of span s, written since the mark began:
+// malloc's allocated objects there, and the marked collected ones of
+// scanned kind.
+static void rescan_span(mspan *s, uintptr_t lo, uintptr_t hi) {
+  if (s->gckind == GC_KIND_NOSCAN)
+    return;
+  uint64_t *alloc = span_alloc_bits(s);
+  if (s->spanclass == 0) {
+    if ((alloc[0] & 1) && (s->gckind == GC_KIND_MALLOC || s->gcmarks[0]))
+      scan(lo, hi);
+    return;
+  }
+  for (uintptr_t idx = span_object_index(s, lo); idx < s->nelems; idx++) {
+    uintptr_t o = s->base + idx * s->elemsize;
+    if (o >= hi)
+      break;
+    if (((alloc[idx / 64] >> (idx % 64)) & 1) &&
+        (s->gckind == GC_KIND_MALLOC || s->gcmarks[idx]))
+      scan(o, o + s->elemsize);
+  }
+}
+
+// rescan_written rescans the spans in use on pages [lo, hi).
+static void rescan_written(uintptr_t lo, uintptr_t hi) {
+  uintptr_t base = heap_space_.base;
+  uintptr_t end = base + heap_space_.npages * PAGE_SIZE;
+  if (hi > end)
+    hi = end;
+  while (lo < hi) {
+    mspan *s = heap_space_.spans[(lo - base) >> PAGE_SHIFT];
+    uintptr_t span_end =
+        s != NULL ? s->base + s->npages * PAGE_SIZE : 0; // s may be stale
+    if (s == NULL || s->state != MSPAN_IN_USE || lo < s->base ||
+        lo >= span_end) {
+      lo = (lo & ~(uintptr_t)(PAGE_SIZE - 1)) + PAGE_SIZE;
+      continue;
+    }
+    uintptr_t stop = hi < span_end ? hi : span_end;
+    rescan_span(s, lo, stop);
+    lo = stop;
+  }
+}
+
+void gc_mark_finish(gc_mark_result *r) {
+  *r = (gc_mark_result){0}; // the bytes marked are the markers' since step 1
+  for (int i = 0; i < MAX_MARKERS; i++) { // spans were made since
+    markers[i].span = NULL;
+    markers[i].span_base = markers[i].span_limit_off = 0;
+  }
+  cycle++;
+  scan_others(r, tls_gcthread);
+  dirty_each(heap_space_.base,
+             heap_space_.base + heap_space_.npages * PAGE_SIZE, rescan_written);
+  drain_all();
+  end_mark(r);
 }

@@ -98,7 +98,9 @@ void gc_span_init(mspan *s, int kind) {
     fatal("out of memory");
   memset(m, 0, (size_t)64 << k);
   s->gcmarks = m;
-  s->gckind = (uint8_t)kind;
+  // Last, and released: a concurrent marker that reads the kind (mgcmark.c)
+  // finds the span and its marks whole.
+  __atomic_store_n(&s->gckind, (uint8_t)kind, __ATOMIC_RELEASE);
 }
 
 static void free_span(mspan *s) {

@@ -770,6 +770,30 @@ typedef struct gc_mark_result {
 void gc_collect_globals(void);
 void gc_mark_wake(void);
 void gc_mark(gc_mark_result *r);
+// The concurrent mark's three steps (mgc.c's concurrent cycle): the roots
+// with the world stopped, the drain with it running, and the roots again
+// with the pages written since dirty_reset, with the world stopped.
+void gc_mark_roots(gc_mark_result *r);
+void gc_mark_concurrent(void);
+void gc_mark_finish(gc_mark_result *r);
+
+//
+// dirtypages.c: which heap pages were written since a reset
+//
+
+// dirty_init starts tracking writes to [lo, hi); false when the kernel
+// cannot (then nothing is tracked).
+bool dirty_init(uintptr_t lo, uintptr_t hi);
+// dirty_disable stops tracking for good (a fork child).
+void dirty_disable(void);
+// dirty_reset makes every page of [lo, hi) clean: writes from now on count.
+void dirty_reset(uintptr_t lo, uintptr_t hi);
+// dirty_stop stops counting writes to [lo, hi) until the next reset.
+void dirty_stop(uintptr_t lo, uintptr_t hi);
+// dirty_each calls fn on each run of pages of [lo, hi) written since the
+// last reset.
+void dirty_each(uintptr_t lo, uintptr_t hi,
+                void (*fn)(uintptr_t lo, uintptr_t hi));
 
 //
 // mgcalloc.c and mgc.c: allocating collected objects, and the cycle

@@ -24,18 +24,32 @@
 // off; a registered thread must not block SIGPWR. A thread's stop may
 // interrupt a system call that does not restart (nanosleep returns EINTR).
 //
-// Pacing is Go's: a collection starts when the collected heap reaches the
-// live heap of the last collection times 1 + GOGC/100 (GOGC from the
-// environment, 100 by default; "off" turns collections off), but not before
-// 4 MB (scaled by GOGC/100). GODEBUG=gctrace=1 prints one line per
-// collection on stderr, in Go's format:
+// On Linux 6.7 and later, which can report the heap pages written since a
+// given moment (userfaultfd's asynchronous write protection and the
+// PAGEMAP_SCAN ioctl), the collector marks mostly while the program runs,
+// on a thread of its own: it stops the world to scan the roots, marks with
+// the world going, and stops it again to rescan the roots and the pages
+// written meanwhile. While such a mark runs, the first write to each heap
+// page costs a page fault (about a microsecond); system calls that write
+// into the heap work as ever. Where the kernel cannot, with
+// GODEBUG=gcstoptheworld=1, and for live heaps under 4 MB (whose mark is
+// shorter than the two stops), the whole mark is one stop.
+//
+// Pacing is Go's: a collection must end before the collected heap reaches
+// the live heap of the last collection times 1 + GOGC/100 (GOGC from the
+// environment, 100 by default; "off" turns collections off), and never
+// before 4 MB (scaled by GOGC/100): a concurrent one starts early enough
+// (Go's trigger), and an allocation that reaches the goal while one runs
+// waits for it. GODEBUG=gctrace=1 prints one line per collection on
+// stderr, in Go's format:
 //
 //   gc 1 @0.019s 1%: 0.012+1.2+0.005 ms clock, 0.024+0/1.2/0+0.010 ms cpu,
 //   4->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P
 //
-// (one line), "(forced)" at the end for escrt_gc: the stop, mark and
-// restart times, their CPU time, the heap before, at the end of marking and
-// live after, the goal, the stacks and globals scanned, and GOMAXPROCS.
+// (one line), "(forced)" at the end for escrt_gc: the first stop, the mark
+// and the second stop (a mark with the world stopped: the stop, the mark
+// and the restart), their CPU time, the heap before, at the end of marking
+// and live after, the goal, the stacks and globals scanned, and GOMAXPROCS.
 #ifndef ESCAPE_GC_H
 #define ESCAPE_GC_H
 
@@ -69,15 +83,16 @@ void escrt_gc_register_thread(void);
 
 // escrt_gcstats are the collector's statistics.
 typedef struct escrt_gcstats {
-  uint64_t cycles;         // collections completed
-  uint64_t pause_total_ns; // time the world was stopped, in all
-  uint64_t pause_max_ns;   // the longest stop
-  uint64_t heap_live;      // bytes of collected objects marked by the last
-  uint64_t heap_alloc;     // bytes counted as allocated now (pacing)
-  uint64_t heap_goal;      // where the next collection starts
-  uint64_t bytes_freed;    // bytes of collected objects freed, in all
-  uint64_t objects_freed;  // collected objects freed, in all
-  uint64_t stacks_shrunk;  // goroutine stacks halved by collections
+  uint64_t cycles;            // collections completed
+  uint64_t pause_total_ns;    // time the world was stopped, in all
+  uint64_t pause_max_ns;      // the longest cycle's stops (both, if two)
+  uint64_t heap_live;         // bytes of collected objects marked by the last
+  uint64_t heap_alloc;        // bytes counted as allocated now (pacing)
+  uint64_t heap_goal;         // where the next collection starts
+  uint64_t bytes_freed;       // bytes of collected objects freed, in all
+  uint64_t objects_freed;     // collected objects freed, in all
+  uint64_t stacks_shrunk;     // goroutine stacks halved by collections
+  uint64_t concurrent_cycles; // collections that marked with the world going
 } escrt_gcstats;
 
 void escrt_read_gcstats(escrt_gcstats *st);
