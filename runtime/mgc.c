@@ -295,6 +295,7 @@ static void drop_caches(void) {
 static void collect_stopped(void *arg) {
   bool forced = *(bool *)arg;
   gc_init();
+  gc_register_thread(); // scanned as itself (gc_mark)
   mutex_lock(&gc.lock);
   int percent = atomic_load(&gc.percent);
   if (!forced &&
@@ -368,8 +369,8 @@ static void collect_concurrent(bool forced) {
 }
 
 // worker is the collector's thread: it runs a cycle when the heap reaches
-// the trigger or escrt_gc asks for one. It is registered by its first stop
-// of the world and has no roots of its own.
+// the trigger or escrt_gc asks for one. It is not registered: it holds no
+// root, and no other collection runs while it collects (gc.lock).
 static void *worker(void *arg) {
   (void)arg;
   for (;;) {

@@ -523,12 +523,15 @@ static void begin_mark(gc_mark_result *r) {
   *r = (gc_mark_result){0};
 }
 
-// scan_others scans the roots of every thread and goroutine but the
-// caller's, and the globals. The world is stopped.
-static void scan_others(gc_mark_result *r, gcthread *self) {
-  result = r;
+static void scan_globals(void) {
   for (size_t i = 0; i < globals.len; i++)
     scan_global(globals.v[i].lo, globals.v[i].hi);
+}
+
+// scan_threads scans the roots of every thread and goroutine but the
+// caller's. The world is stopped.
+static void scan_threads(gc_mark_result *r, gcthread *self) {
+  result = r;
   for (gcthread *t = gc_threads; t != NULL; t = t->next)
     if (t != self)
       scan_stopped_thread(t);
@@ -550,7 +553,8 @@ void gc_mark(gc_mark_result *r) {
   result = r;
   cycle++;
   scan_self(self);
-  scan_others(r, self);
+  scan_globals();
+  scan_threads(r, self);
   scan_malloc_objects();
   drain_all();
   end_mark(r);
@@ -565,11 +569,11 @@ void gc_mark(gc_mark_result *r) {
 // mostly parallel collection). The caller is the collector's own thread,
 // which holds no root; every write to the heap after dirty_reset counts:
 //
-//   1. gc_mark_roots, the world stopped: the roots, malloc's objects
-//      included, mark what they point to;
+//   1. gc_mark_roots, the world stopped: the threads' and goroutines'
+//      roots and malloc's objects mark what they point to;
 //   2. gc_mark_concurrent, the world running: the collector's thread
-//      drains the work stack. The objects it reads may change under it,
-//      and any that does is on a written page;
+//      scans the globals and drains the work stack. The objects it reads
+//      may change under it, and any that does is on a written page;
 //   3. gc_mark_finish, the world stopped again: the roots again, all of
 //      them, and on every written page, malloc's objects (roots written
 //      since step 1) and the marked objects of scanned kind (read in step
@@ -588,12 +592,31 @@ void gc_mark(gc_mark_result *r) {
 void gc_mark_roots(gc_mark_result *r) {
   begin_mark(r);
   cycle++;
-  scan_others(r, tls_gcthread);
+  scan_threads(r, tls_gcthread);
   scan_malloc_objects();
 }
 
-// The collector's thread drains alone: the other threads run the program.
+// scan_module_globals scans a module's writable segments, under the
+// loader's lock (dl_iterate_phdr holds it): no module is unloaded while
+// the world runs and its globals are read.
+static int scan_module_globals(struct dl_phdr_info *info, size_t size,
+                               void *arg) {
+  (void)size, (void)arg;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W) && ph->p_memsz != 0) {
+      uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+      scan_global(lo, lo + ph->p_memsz);
+    }
+  }
+  return 0;
+}
+
+// The collector's thread scans the globals and drains alone: the other
+// threads run the program. (The globals are not written pages: step 3
+// scans them again.)
 NO_SANITIZE_ADDRESS void gc_mark_concurrent(void) {
+  dl_iterate_phdr(scan_module_globals, NULL);
   marker *mk = &markers[0];
   while (mk->work.len > 0) {
     range r = mk->work.v[--mk->work.len];
@@ -651,7 +674,8 @@ void gc_mark_finish(gc_mark_result *r) {
     markers[i].span_base = markers[i].span_limit_off = 0;
   }
   cycle++;
-  scan_others(r, tls_gcthread);
+  scan_globals();
+  scan_threads(r, tls_gcthread);
   dirty_each(heap_space_.base,
              heap_space_.base + heap_space_.npages * PAGE_SIZE, rescan_written);
   drain_all();

@@ -121,10 +121,11 @@ void stw_stop_deferred(void) {
 // The world
 // ---------------------------------------------------------------------------
 
-// stop_the_world stops every registered thread but the caller. It returns
-// with the thread list locked, until start_the_world.
+// stop_the_world stops every registered thread but the caller, which is
+// registered or is the collector's worker (mgc.c). It returns with the
+// thread list locked, until start_the_world.
 void stop_the_world(void) {
-  gcthread *self = gc_register_thread();
+  gcthread *self = tls_gcthread;
   mutex_lock(&stw.lock);
   atomic_fetch_add(&stw.gen, 1);
   uint32_t n = 0;

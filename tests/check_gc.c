@@ -571,7 +571,7 @@ static bool stop_the_world_asked(void) {
   return v != NULL && strstr(v, "gcstoptheworld=1") != NULL;
 }
 
-enum { MOVE_SLOTS = 4096 };
+enum { MOVE_SLOTS = 4096, MOVE_CYCLES = 60 };
 
 // The only pointers to MOVE_SLOTS one-node chains sit in two arrays: a
 // collected one (old: marked while the mover runs) and a malloc'd one (a
@@ -621,7 +621,7 @@ START_TEST(pointers_moved_while_marking) {
   escrt_gcstats before = stats();
   pthread_t t;
   ck_assert_int_eq(pthread_create(&t, NULL, mover, (void *)(uintptr_t)7), 0);
-  for (int i = 0; i < 200; i++) {
+  for (int i = 0; i < MOVE_CYCLES; i++) {
     escrt_gc();
     garbage(64 << 10); // to overwrite what a wrong sweep freed
   }
@@ -634,12 +634,12 @@ START_TEST(pointers_moved_while_marking) {
                   "malloc'd slot %zu: chain %" PRIu64 " lost", i, mv.mseed[i]);
   }
   escrt_gcstats after = stats();
-  ck_assert_uint_ge(after.cycles - before.cycles, 200);
+  ck_assert_uint_ge(after.cycles - before.cycles, MOVE_CYCLES);
   ck_assert_msg(atomic_load(&mv.moves) > 10000, "only %" PRIu64 " moves",
                 atomic_load(&mv.moves));
   uint64_t concurrent = after.concurrent_cycles - before.concurrent_cycles;
   if (kernel_tracks_writes() && !stop_the_world_asked())
-    ck_assert_uint_ge(concurrent, 200);
+    ck_assert_uint_ge(concurrent, MOVE_CYCLES);
   else
     ck_assert_uint_eq(concurrent, 0);
   escrt_free(mv.malloced);
