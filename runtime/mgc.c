@@ -187,6 +187,7 @@ static void ms(char *buf, size_t n, uint64_t ns) {
 // stop, its mark and the restart.
 typedef struct cycle_times {
   int64_t start, stop1, mark, stop2;
+  int64_t pause; // the world stopped, in all
 } cycle_times;
 
 typedef struct cycle_heap {
@@ -275,7 +276,7 @@ static uint64_t settle(const gc_mark_result *r, int percent,
 // traces it.
 static void account(const cycle_times *t, const cycle_heap *h, uint64_t goal,
                     const gc_mark_result *r, bool forced) {
-  uint64_t pause = (uint64_t)(t->stop1 + t->stop2);
+  uint64_t pause = (uint64_t)t->pause;
   gc.pause_total += pause;
   if (pause > gc.pause_max)
     gc.pause_max = pause;
@@ -320,7 +321,9 @@ static void collect_stopped(void *arg) {
   int64_t marked = nanotime();
   t.mark = marked - stopped;
   start_the_world();
-  t.stop2 = nanotime() - marked;
+  int64_t end = nanotime();
+  t.stop2 = end - marked;
+  t.pause = end - t.start;
   account(&t, &h, goal, &r, forced);
   stack_release_large(); // free large stacks go back to the heap (Go too)
   if (forced)
@@ -360,6 +363,7 @@ static void collect_concurrent(bool forced) {
   uint64_t goal = settle(&r, percent, h.marking > from ? h.marking - from : 0);
   start_the_world();
   t.stop2 = nanotime() - stopping;
+  t.pause = t.stop1 + t.stop2;
   dirty_stop(lo, lo + atomic_load(&heap_space_.npages) * PAGE_SIZE);
   gc.concurrent_cycles++;
   account(&t, &h, goal, &r, forced);

@@ -65,6 +65,13 @@ typedef struct ranges {
 } ranges;
 
 static ranges globals; // collected before the world stops
+
+_Atomic uint32_t gc_concurrent_mark = GC_BORN_BEFORE;
+static uint32_t concurrent_marks; // numbers them from 1
+// Spans the marker passes over: those born during the concurrent mark
+// running, while it runs with the world going; else none (0: no span is
+// born during mark 0).
+static uint32_t skip_born;
 static uint32_t cycle; // stamps goroutines whose stack was scanned
 static gc_mark_result *result;
 
@@ -155,7 +162,7 @@ static inline void mark(marker *mk, uintptr_t w, uintptr_t base,
   // its kind was stored (gc_span_init) and stays so until the next sweep.
   if (s == NULL ||
       __atomic_load_n(&s->gckind, __ATOMIC_ACQUIRE) == GC_KIND_MALLOC ||
-      s->state != MSPAN_IN_USE || w < s->base)
+      s->state != MSPAN_IN_USE || w < s->base || s->gcborn == skip_born)
     return;
   if (s->spanclass != 0) {
     if (w - s->base >= s->limit_off)
@@ -583,13 +590,20 @@ void gc_mark(gc_mark_result *r) {
 // An object allocated after step 1 is not marked unless something reaches
 // it, and everything that can reach it is in what step 3 scans: the roots,
 // a page written since step 1 (where the pointer to it was stored), or an
-// object step 3 marks and scans. Collected spans are freed only by the
+// object step 3 marks and scans. A span made collected after step 1 holds
+// only such objects: step 2 does not mark them (so it never reads them,
+// and their pages need no tracking: gc_span_init stops it), and step 3
+// scans those reachable whole. Collected spans are freed only by the
 // sweep, which is over before step 1 and starts after step 3: the spans
 // the concurrent drain reads stay what they are. A span made collected
 // during step 2 is stored its kind last (gc_span_init), so a marker that
 // sees the kind sees the span whole.
 
 void gc_mark_roots(gc_mark_result *r) {
+  if (++concurrent_marks == GC_BORN_BEFORE)
+    concurrent_marks = 1;
+  atomic_store(&gc_concurrent_mark, concurrent_marks);
+  skip_born = concurrent_marks;
   begin_mark(r);
   cycle++;
   scan_threads(r, tls_gcthread);
@@ -668,6 +682,8 @@ static void rescan_written(uintptr_t lo, uintptr_t hi) {
 }
 
 void gc_mark_finish(gc_mark_result *r) {
+  atomic_store(&gc_concurrent_mark, GC_BORN_BEFORE);
+  skip_born = 0;            // reachable new objects are marked now
   *r = (gc_mark_result){0}; // the bytes marked are the markers' since step 1
   for (int i = 0; i < MAX_MARKERS; i++) { // spans were made since
     markers[i].span = NULL;

@@ -98,6 +98,13 @@ void gc_span_init(mspan *s, int kind) {
     fatal("out of memory");
   memset(m, 0, (size_t)64 << k);
   s->gcmarks = m;
+  // A span made during a concurrent mark holds only objects allocated
+  // since its roots were scanned: that mark does not read it (mgcmark.c),
+  // its end scans what of it is reachable, and writes to it need no
+  // tracking (they cost a fault each while tracked).
+  s->gcborn = atomic_load(&gc_concurrent_mark);
+  if (s->gcborn != GC_BORN_BEFORE)
+    dirty_stop(s->base, s->base + s->npages * PAGE_SIZE);
   // Last, and released: a concurrent marker that reads the kind (mgcmark.c)
   // finds the span and its marks whole.
   __atomic_store_n(&s->gckind, (uint8_t)kind, __ATOMIC_RELEASE);

@@ -248,6 +248,9 @@ struct mspan {
   uint8_t needzero;    // memory may hold old data (else it is zero)
   uint8_t nwords_log2; // each bitmap has 1 << nwords_log2 words
   uint8_t gckind;      // GC_KIND_*: who frees the objects
+  // The concurrent mark during which the span became collected (its
+  // objects are all new, its pages untracked), else GC_BORN_BEFORE.
+  uint32_t gcborn;
 
   // Hot: read on every allocation and free, one cache line.
   uint64_t alloc_cache __attribute__((aligned(64))); // see above
@@ -773,6 +776,9 @@ void gc_mark(gc_mark_result *r);
 // The concurrent mark's three steps (mgc.c's concurrent cycle): the roots
 // with the world stopped, the drain with it running, and the roots again
 // with the pages written since dirty_reset, with the world stopped.
+#define GC_BORN_BEFORE UINT32_MAX
+// The concurrent mark running now (its number), else GC_BORN_BEFORE.
+extern _Atomic uint32_t gc_concurrent_mark;
 void gc_mark_roots(gc_mark_result *r);
 void gc_mark_concurrent(void);
 void gc_mark_finish(gc_mark_result *r);
