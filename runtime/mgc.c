@@ -62,6 +62,7 @@
 static struct {
   mutex lock; // one collection at a time
   pthread_once_t once;
+  _Atomic bool ready;           // once has run
   _Atomic int percent;          // GOGC; negative: off
   bool trace;                   // GODEBUG=gctrace=1
   bool concurrent;              // the worker can mark with the world running
@@ -142,9 +143,20 @@ static void init(void) {
   uint64_t goal = goal_for(0, percent < 0 ? 100 : percent);
   atomic_store(&gc.goal, goal);
   atomic_store(&gc.trigger, goal);
+  atomic_store(&gc.ready, true);
 }
 
-static void gc_init(void) { pthread_once(&gc.once, init); }
+static void init_once(void *arg) {
+  (void)arg;
+  pthread_once(&gc.once, init);
+}
+
+// gc_init initializes the collector, on the system stack: the first call
+// may come from a goroutine, and init makes system calls.
+static void gc_init(void) {
+  if (!atomic_load(&gc.ready))
+    escrt_systemstack(init_once, NULL);
+}
 
 void gc_allocated(uint64_t bytes) {
   atomic_fetch_add_explicit(&gc.heap_alloc, bytes, memory_order_relaxed);
@@ -461,18 +473,22 @@ static void wait_forced(void *arg) {
     futexsleep(&gc.forced_done, done, -1);
 }
 
-void escrt_gc(void) {
+// gc_forced is escrt_gc, on the system stack.
+static void gc_forced(void *arg) {
+  (void)arg;
   if (!malloc_init())
     fatal("out of memory");
   if (concurrent()) {
     uint32_t want = atomic_fetch_add(&gc.forced_req, 1) + 1;
     kick_worker();
-    escrt_systemstack(wait_forced, &want);
+    wait_forced(&want);
     return;
   }
   bool forced = true;
-  escrt_systemstack(collect_stopped, &forced);
+  collect_stopped(&forced);
 }
+
+void escrt_gc(void) { escrt_systemstack(gc_forced, NULL); }
 
 int escrt_set_gc_percent(int percent) {
   gc_init();
