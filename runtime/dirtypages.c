@@ -125,11 +125,11 @@ void dirty_stop(uintptr_t lo, uintptr_t hi) {
     throw("dirty pages: UFFDIO_WRITEPROTECT failed");
 }
 
-void dirty_each(uintptr_t lo, uintptr_t hi,
+void dirty_each(uintptr_t lo, uintptr_t hi, bool reset,
                 void (*fn)(uintptr_t lo, uintptr_t hi)) {
   struct page_region vec[256];
   for (uintptr_t at = lo; at < hi;) {
-    long n = scan(&at, hi, false, vec, sizeof vec / sizeof vec[0]);
+    long n = scan(&at, hi, reset, vec, sizeof vec / sizeof vec[0]);
     if (n < 0)
       throw("dirty pages: PAGEMAP_SCAN failed");
     for (long i = 0; i < n; i++)

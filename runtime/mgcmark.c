@@ -65,6 +65,10 @@ typedef struct ranges {
 } ranges;
 
 static ranges globals; // collected before the world stops
+// Ranges of written pages that precleaning made clean but left to the
+// mark's last stop: those not of a collected span (malloc's objects, whose
+// spans change under a running world; stacks; free pages).
+static ranges carried;
 
 _Atomic uint32_t gc_concurrent_mark = GC_BORN_BEFORE;
 static uint32_t concurrent_marks; // numbers them from 1
@@ -599,7 +603,10 @@ void gc_mark(gc_mark_result *r) {
 // during step 2 is stored its kind last (gc_span_init), so a marker that
 // sees the kind sees the span whole.
 
+static void preclean(void);
+
 void gc_mark_roots(gc_mark_result *r) {
+  carried.len = 0;
   if (++concurrent_marks == GC_BORN_BEFORE)
     concurrent_marks = 1;
   atomic_store(&gc_concurrent_mark, concurrent_marks);
@@ -636,6 +643,7 @@ NO_SANITIZE_ADDRESS void gc_mark_concurrent(void) {
     range r = mk->work.v[--mk->work.len];
     scan_with(mk, r.lo, r.hi);
   }
+  preclean();
 }
 
 // rescan_span rescans [lo, hi) of span s, written since the mark began:
@@ -645,8 +653,10 @@ static void rescan_span(mspan *s, uintptr_t lo, uintptr_t hi) {
   if (s->gckind == GC_KIND_NOSCAN)
     return;
   uint64_t *alloc = span_alloc_bits(s);
+  bool black = s->gcborn == skip_born; // allocated during this mark
   if (s->spanclass == 0) {
-    if ((alloc[0] & 1) && (s->gckind == GC_KIND_MALLOC || s->gcmarks[0]))
+    if ((alloc[0] & 1) &&
+        (s->gckind == GC_KIND_MALLOC || black || s->gcmarks[0]))
       scan(lo, hi);
     return;
   }
@@ -654,8 +664,9 @@ static void rescan_span(mspan *s, uintptr_t lo, uintptr_t hi) {
     uintptr_t o = s->base + idx * s->elemsize;
     if (o >= hi)
       break;
-    if (((alloc[idx / 64] >> (idx % 64)) & 1) &&
-        (s->gckind == GC_KIND_MALLOC || s->gcmarks[idx]))
+    uint64_t word = __atomic_load_n(&alloc[idx / 64], __ATOMIC_RELAXED);
+    if (((word >> (idx % 64)) & 1) &&
+        (s->gckind == GC_KIND_MALLOC || black || s->gcmarks[idx]))
       scan(o, o + s->elemsize);
   }
 }
@@ -681,9 +692,51 @@ static void rescan_written(uintptr_t lo, uintptr_t hi) {
   }
 }
 
+// preclean_written rescans, with the world running, the collected objects
+// of written pages [lo, hi) that the mark has read (marked, or allocated
+// during it), and carries the rest to step 3. Collected spans are stable
+// during the mark; a page of any other span may be changing, and only its
+// kind is read.
+NO_SANITIZE_ADDRESS static void preclean_written(uintptr_t lo, uintptr_t hi) {
+  uintptr_t base = heap_space_.base;
+  while (lo < hi) {
+    uintptr_t page_end = (lo & ~(uintptr_t)(PAGE_SIZE - 1)) + PAGE_SIZE;
+    mspan *s = heap_space_.spans[(lo - base) >> PAGE_SHIFT];
+    if (s == NULL ||
+        __atomic_load_n(&s->gckind, __ATOMIC_ACQUIRE) == GC_KIND_MALLOC ||
+        s->state != MSPAN_IN_USE || lo < s->base) {
+      if (carried.len > 0 && carried.v[carried.len - 1].hi == lo)
+        carried.v[carried.len - 1].hi = page_end;
+      else
+        ranges_push(&carried, lo, page_end);
+      lo = page_end;
+      continue;
+    }
+    uintptr_t span_end = s->base + s->npages * PAGE_SIZE;
+    uintptr_t stop = hi < span_end ? hi : span_end;
+    rescan_span(s, lo, stop);
+    lo = stop;
+  }
+}
+
+// preclean makes the written pages clean again, rescans them, and drains:
+// step 3 then has only the pages written since (Boehm's mostly parallel
+// collector does the same before its final stop).
+NO_SANITIZE_ADDRESS static void preclean(void) {
+  dirty_each(heap_space_.base,
+             heap_space_.base +
+                 __atomic_load_n(&heap_space_.npages, __ATOMIC_ACQUIRE) *
+                     PAGE_SIZE,
+             true, preclean_written);
+  marker *mk = &markers[0];
+  while (mk->work.len > 0) {
+    range r = mk->work.v[--mk->work.len];
+    scan_with(mk, r.lo, r.hi);
+  }
+}
+
 void gc_mark_finish(gc_mark_result *r) {
   atomic_store(&gc_concurrent_mark, GC_BORN_BEFORE);
-  skip_born = 0;            // reachable new objects are marked now
   *r = (gc_mark_result){0}; // the bytes marked are the markers' since step 1
   for (int i = 0; i < MAX_MARKERS; i++) { // spans were made since
     markers[i].span = NULL;
@@ -692,8 +745,13 @@ void gc_mark_finish(gc_mark_result *r) {
   cycle++;
   scan_globals();
   scan_threads(r, tls_gcthread);
+  for (size_t i = 0; i < carried.len; i++)
+    rescan_written(carried.v[i].lo, carried.v[i].hi);
+  carried.len = 0;
   dirty_each(heap_space_.base,
-             heap_space_.base + heap_space_.npages * PAGE_SIZE, rescan_written);
+             heap_space_.base + heap_space_.npages * PAGE_SIZE, false,
+             rescan_written);
   drain_all();
+  skip_born = 0; // what was allocated during the mark counted as marked
   end_mark(r);
 }

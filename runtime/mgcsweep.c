@@ -99,12 +99,9 @@ void gc_span_init(mspan *s, int kind) {
   memset(m, 0, (size_t)64 << k);
   s->gcmarks = m;
   // A span made during a concurrent mark holds only objects allocated
-  // since its roots were scanned: that mark does not read it (mgcmark.c),
-  // its end scans what of it is reachable, and writes to it need no
-  // tracking (they cost a fault each while tracked).
+  // during it, which that mark takes as marked (mgcmark.c) and the sweep
+  // after it keeps.
   s->gcborn = atomic_load(&gc_concurrent_mark);
-  if (s->gcborn != GC_BORN_BEFORE)
-    dirty_stop(s->base, s->base + s->npages * PAGE_SIZE);
   // Last, and released: a concurrent marker that reads the kind (mgcmark.c)
   // finds the span and its marks whole.
   __atomic_store_n(&s->gckind, (uint8_t)kind, __ATOMIC_RELEASE);
@@ -141,6 +138,13 @@ static uint64_t mark_word(mspan *s, uint32_t w) {
 static int sweep_small(mspan *s) {
   uint64_t *alloc = span_alloc_bits(s);
   uint32_t freed = 0;
+  if (s->gcborn != GC_BORN_BEFORE) { // allocated during the last mark
+    s->gcborn = GC_BORN_BEFORE;
+    memset(s->gcmarks, 0, (size_t)64 << s->nwords_log2);
+    if (s->alloc_count == 0)
+      return SWEPT_FREED;
+    return s->alloc_count == s->nelems ? SWEPT_FULL : SWEPT_PARTIAL;
+  }
   for (uint32_t w = 0, nw = (s->nelems + 63u) / 64u; w < nw; w++) {
     uint64_t mark = mark_word(s, w);
     uint64_t dead = alloc[w] & ~mark;
@@ -200,8 +204,9 @@ static bool sweep_one_large(void) {
     return false;
   }
   atomic_fetch_sub_explicit(&unswept_pages, s->npages, memory_order_relaxed);
-  if (s->gcmarks[0]) {
+  if (s->gcmarks[0] || s->gcborn != GC_BORN_BEFORE) {
     s->gcmarks[0] = 0;
+    s->gcborn = GC_BORN_BEFORE;
     span_list_push(&large.live, s);
     mutex_unlock(&large.lock);
     return true;

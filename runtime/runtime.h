@@ -249,7 +249,7 @@ struct mspan {
   uint8_t nwords_log2; // each bitmap has 1 << nwords_log2 words
   uint8_t gckind;      // GC_KIND_*: who frees the objects
   // The concurrent mark during which the span became collected (its
-  // objects are all new, its pages untracked), else GC_BORN_BEFORE.
+  // objects count as marked until the sweep), else GC_BORN_BEFORE.
   uint32_t gcborn;
 
   // Hot: read on every allocation and free, one cache line.
@@ -797,8 +797,9 @@ void dirty_reset(uintptr_t lo, uintptr_t hi);
 // dirty_stop stops counting writes to [lo, hi) until the next reset.
 void dirty_stop(uintptr_t lo, uintptr_t hi);
 // dirty_each calls fn on each run of pages of [lo, hi) written since the
-// last reset.
-void dirty_each(uintptr_t lo, uintptr_t hi,
+// last reset; with reset, the runs it reports are clean again, the same
+// instant.
+void dirty_each(uintptr_t lo, uintptr_t hi, bool reset,
                 void (*fn)(uintptr_t lo, uintptr_t hi));
 
 //

@@ -574,11 +574,12 @@ static bool stop_the_world_asked(void) {
 enum { MOVE_SLOTS = 4096, MOVE_CYCLES = 60 };
 
 // The only pointers to MOVE_SLOTS one-node chains sit in two arrays: a
-// collected one (old: marked while the mover runs) and a malloc'd one (a
-// root). The mover swaps them between the arrays and replaces some with
-// new chains, while the test collects back to back: a mark that missed a
-// pointer stored behind it would free a live chain, whose node and blob
-// the next allocations would then overwrite.
+// collected one and a malloc'd one (a root). The mover swaps them between
+// the arrays, replaces some with new chains, and now and then copies the
+// collected array into a new one (objects allocated during a mark count as
+// marked: their contents must be rescanned), while the test collects back
+// to back: a mark that missed a pointer stored behind it would free a live
+// chain, whose node and blob the next allocations would then overwrite.
 static struct {
   node **collected;
   node **malloced;
@@ -602,6 +603,11 @@ static void *mover(void *arg) {
     if ((r >> 40) % 16 == 0) { // a new chain, allocated during a mark
       mv.collected[i] = make_chain(1, next_seed, false);
       mv.cseed[i] = next_seed++;
+    }
+    if ((r >> 44) % 4096 == 0) { // a new array: every pointer in new objects
+      node **fresh = escrt_new(MOVE_SLOTS * sizeof(node *));
+      memcpy(fresh, mv.collected, MOVE_SLOTS * sizeof(node *));
+      mv.collected = fresh;
     }
     atomic_fetch_add_explicit(&mv.moves, 1, memory_order_relaxed);
   }
