@@ -12,11 +12,16 @@
 //	   written pages (dirty_reset);
 //	2. stop the world: scan the roots (mgcmark.c, gc_mark_roots); start
 //	   the world;
-//	3. drain the mark with the world running (gc_mark_concurrent);
+//	3. with the world running (gc_mark_concurrent): scan the globals,
+//	   drain the mark, then preclean: take the pages written so far (and
+//	   make them clean), rescan them, drain again. Objects allocated
+//	   during the mark count as marked (Go's allocate-black): their spans
+//	   carry the mark's number (mspan.gcborn);
 //	4. stop the world: give every thread's cached spans back, so that alloc
 //	   bits are exact and no thread allocates from a span before it is
-//	   swept; scan the roots again and the written pages, and finish the
-//	   mark on GOMAXPROCS threads (gc_mark_finish); halve the stacks of
+//	   swept; scan the roots again and the pages written since step 3's
+//	   preclean, and finish the mark on GOMAXPROCS threads
+//	   (gc_mark_finish); halve the stacks of
 //	   goroutines that wait to run or sleep and use less than a quarter of
 //	   them; make every collected span unswept (mgcsweep.c); set the next
 //	   goal and trigger; start the world;
@@ -255,14 +260,13 @@ static void shrink_stacks(void) {
 }
 
 // settle ends a mark with the world stopped: stacks shrink, spans become
-// unswept, and the next goal and trigger are set. allocated is what the
-// program allocated while the mark ran with the world going (0: it did
-// not). It returns the goal.
-static uint64_t settle(const gc_mark_result *r, int percent,
-                       uint64_t allocated) {
+// unswept, and the next goal and trigger are set from live, the bytes
+// marked. allocated is what the program allocated from the trigger to the
+// mark's end while it ran with the world going (0: it did not). It returns
+// the goal.
+static uint64_t settle(uint64_t live, int percent, uint64_t allocated) {
   shrink_stacks();
   gc_sweep_prepare();
-  uint64_t live = r->marked_bytes;
   uint64_t goal = goal_for(live, percent < 0 ? 100 : percent);
   uint64_t trigger = goal;
   atomic_store(&gc.next_concurrent,
@@ -329,7 +333,7 @@ static void collect_stopped(void *arg) {
   gc_mark_result r;
   gc_mark(&r);
   h.live = r.marked_bytes;
-  uint64_t goal = settle(&r, percent, 0);
+  uint64_t goal = settle(h.live, percent, 0);
   int64_t marked = nanotime();
   t.mark = marked - stopped;
   start_the_world();
@@ -370,9 +374,11 @@ static void collect_concurrent(bool forced) {
   gc_mark_wake();
   drop_caches();
   gc_mark_finish(&r);
-  h.live = r.marked_bytes;
+  // What was allocated during the mark counts as marked (Go's too).
+  h.live = r.marked_bytes + (h.marking > h.start ? h.marking - h.start : 0);
   uint64_t from = forced || h.start < trigger ? h.start : trigger;
-  uint64_t goal = settle(&r, percent, h.marking > from ? h.marking - from : 0);
+  uint64_t goal =
+      settle(h.live, percent, h.marking > from ? h.marking - from : 0);
   start_the_world();
   t.stop2 = nanotime() - stopping;
   t.pause = t.stop1 + t.stop2;
