@@ -460,7 +460,7 @@ void gc_maybe_collect(void) {
     return;
   }
   kick_worker();
-  while (atomic_load(&gc.percent) >= 0 &&
+  while (atomic_load(&gc.percent) >= 0 && atomic_load(&gc.next_concurrent) &&
          atomic_load(&gc.heap_alloc) >= atomic_load(&gc.goal)) {
     uint32_t ended = atomic_load(&gc.ended);
     if (atomic_load(&gc.heap_alloc) < atomic_load(&gc.goal))

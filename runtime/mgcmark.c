@@ -584,26 +584,37 @@ void gc_mark(gc_mark_result *r) {
 //      roots and malloc's objects mark what they point to;
 //   2. gc_mark_concurrent, the world running: the collector's thread
 //      scans the globals and drains the work stack. The objects it reads
-//      may change under it, and any that does is on a written page;
+//      may change under it, and any that does is on a written page. Then
+//      it precleans: it takes the pages written so far, making them clean
+//      at once, rescans the marked objects on them, and drains again;
 //   3. gc_mark_finish, the world stopped again: the roots again, all of
-//      them, and on every written page, malloc's objects (roots written
-//      since step 1) and the marked objects of scanned kind (read in step
-//      2, perhaps before a pointer was stored in them); then every marker
-//      drains what that found.
+//      them, and on every page written since the preclean (or carried
+//      over by it), malloc's objects and the marked objects of scanned
+//      kind; then every marker drains what that found.
 //
-// An object allocated after step 1 is not marked unless something reaches
-// it, and everything that can reach it is in what step 3 scans: the roots,
-// a page written since step 1 (where the pointer to it was stored), or an
-// object step 3 marks and scans. A span made collected after step 1 holds
-// only such objects: step 2 does not mark them (so it never reads them,
-// and their pages need no tracking: gc_span_init stops it), and step 3
-// scans those reachable whole. Collected spans are freed only by the
-// sweep, which is over before step 1 and starts after step 3: the spans
-// the concurrent drain reads stay what they are. A span made collected
-// during step 2 is stored its kind last (gc_span_init), so a marker that
-// sees the kind sees the span whole.
+// Objects allocated after step 1 count as marked (Go's allocate-black):
+// a span made collected during the mark carries its number (gcborn), the
+// markers pass over its objects as marked, the rescans read them as
+// marked, and the sweep after keeps them. A pointer stored in one is on a
+// written page. So every pointer to a live object ends up read: it is in
+// a root (step 3), on a page written since it was last read (a rescan), or
+// in an object scanned after it was stored. Collected spans are freed only
+// by the sweep, which is over before step 1 and starts after step 3: the
+// spans the concurrent steps read stay what they are. A span made
+// collected during step 2 has its kind stored last (gc_span_init), so a
+// marker that sees the kind sees the span whole.
 
 static void preclean(void);
+
+// drain_alone drains the collector's thread's work stack, with the world
+// running: no helper joins (the program's threads have the cores).
+NO_SANITIZE_ADDRESS static void drain_alone(void) {
+  marker *mk = &markers[0];
+  while (mk->work.len > 0) {
+    range r = mk->work.v[--mk->work.len];
+    scan_with(mk, r.lo, r.hi);
+  }
+}
 
 void gc_mark_roots(gc_mark_result *r) {
   carried.len = 0;
@@ -633,22 +644,17 @@ static int scan_module_globals(struct dl_phdr_info *info, size_t size,
   return 0;
 }
 
-// The collector's thread scans the globals and drains alone: the other
-// threads run the program. (The globals are not written pages: step 3
-// scans them again.)
+// Step 2. The globals are not heap pages, whose writes count: step 3 scans
+// them again.
 NO_SANITIZE_ADDRESS void gc_mark_concurrent(void) {
   dl_iterate_phdr(scan_module_globals, NULL);
-  marker *mk = &markers[0];
-  while (mk->work.len > 0) {
-    range r = mk->work.v[--mk->work.len];
-    scan_with(mk, r.lo, r.hi);
-  }
+  drain_alone();
   preclean();
 }
 
-// rescan_span rescans [lo, hi) of span s, written since the mark began:
-// malloc's allocated objects there, and the marked collected ones of
-// scanned kind.
+// rescan_span rescans [lo, hi) of span s, written since the mark began or
+// since the preclean: malloc's allocated objects there, and the marked
+// collected ones of scanned kind (those allocated during the mark too).
 static void rescan_span(mspan *s, uintptr_t lo, uintptr_t hi) {
   if (s->gckind == GC_KIND_NOSCAN)
     return;
@@ -728,11 +734,7 @@ NO_SANITIZE_ADDRESS static void preclean(void) {
                  __atomic_load_n(&heap_space_.npages, __ATOMIC_ACQUIRE) *
                      PAGE_SIZE,
              true, preclean_written);
-  marker *mk = &markers[0];
-  while (mk->work.len > 0) {
-    range r = mk->work.v[--mk->work.len];
-    scan_with(mk, r.lo, r.hi);
-  }
+  drain_alone();
 }
 
 void gc_mark_finish(gc_mark_result *r) {
