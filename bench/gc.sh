@@ -29,6 +29,9 @@
 #   mimalloc  the same binary with LD_PRELOAD of libmimalloc.so.2.
 #   ours      the C program -DALLOC_ESCRT against build-bench/lib/libescrt.a
 #             (Release); binary-trees runs as a main goroutine (escrt_run).
+#             Its mark runs mostly concurrently where the kernel allows.
+#   ours-stw  the same binary with GODEBUG=gcstoptheworld=1: every mark
+#             with the world stopped.
 # The C programs are built with cc -O2. Each run of a malloc program must
 # report (on stderr) that malloc came from the library it was meant to.
 #
@@ -109,14 +112,15 @@ go_anchor gc.sh
 mkdir -p build-bench
 declare -A bin=([go]=build-bench/binarytrees-go [boehm]=build-bench/binarytrees-boehm
   [glibc]=build-bench/binarytrees-malloc [mimalloc]=build-bench/binarytrees-malloc
-  [ours]=build-bench/binarytrees-ours)
+  [ours]=build-bench/binarytrees-ours [ours-stw]=build-bench/binarytrees-ours)
 declare -A cbin=([go]=build-bench/churngc-go [boehm]=build-bench/churngc-boehm
   [glibc]=build-bench/churngc-malloc [mimalloc]=build-bench/churngc-malloc
-  [ours]=build-bench/churngc-ours)
+  [ours]=build-bench/churngc-ours [ours-stw]=build-bench/churngc-ours)
 # The malloc each malloc program's run must report (realpath: .so.N are links).
 declare -A owner=([glibc]="$(realpath "/lib/$(cc -print-multiarch)/libc.so.6")"
   [mimalloc]="$(realpath "$mimalloc")")
 declare -A preload=([mimalloc]="$mimalloc")
+declare -A penv=([ours-stw]=GODEBUG=gcstoptheworld=1)
 go build -o "${bin[go]}" bench/binarytrees.go
 go build -o "${cbin[go]}" bench/churngc.go
 c_flags=(-std=gnu11 -O2 -Wall)
@@ -139,7 +143,7 @@ for w in binarytrees churngc; do
   cc "${c_flags[@]}" -pthread -ftrivial-auto-var-init=zero -I runtime/include \
     -DALLOC_ESCRT -o "build-bench/$w-ours" "bench/$w.c" "$lib" -Wl,-z,now
 done
-programs+=(ours)
+programs+=(ours ours-stw)
 
 # expected DEPTH -> the output binary-trees must print at DEPTH, bar the
 # last line, from the sizes of its trees (a tree of depth d: 2^(d+1)-1).
@@ -162,6 +166,7 @@ measure() {
   local d=$1 p=$2 status=0 last got env=() cmd
   [ -f "$tmp/$d.$p.failed" ] && return
   [ -n "${preload[$p]:-}" ] && env=(LD_PRELOAD="${preload[$p]}")
+  [ -n "${penv[$p]:-}" ] && env=("${penv[$p]}")
   if [ "$d" = churn ]; then cmd=("${cbin[$p]}"); else cmd=("${bin[$p]}" "$d"); fi
   env "${env[@]}" timeout 300 /usr/bin/time -f '%M %U %S' -o "$tmp/usage" \
     "${cmd[@]}" >"$tmp/out" 2>"$tmp/err" || status=$?

@@ -374,8 +374,7 @@ static void collect_concurrent(bool forced) {
   gc_mark_wake();
   drop_caches();
   gc_mark_finish(&r);
-  // What was allocated during the mark counts as marked (Go's too).
-  h.live = r.marked_bytes + (h.marking > h.start ? h.marking - h.start : 0);
+  h.live = r.marked_bytes;
   uint64_t from = forced || h.start < trigger ? h.start : trigger;
   uint64_t goal =
       settle(h.live, percent, h.marking > from ? h.marking - from : 0);
