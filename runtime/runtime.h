@@ -773,12 +773,12 @@ typedef struct gc_mark_result {
 void gc_collect_globals(void);
 void gc_mark_wake(void);
 void gc_mark(gc_mark_result *r);
-// The concurrent mark's three steps (mgc.c's concurrent cycle): the roots
-// with the world stopped, the drain with it running, and the roots again
-// with the pages written since dirty_reset, with the world stopped.
 #define GC_BORN_BEFORE UINT32_MAX
 // The concurrent mark running now (its number), else GC_BORN_BEFORE.
 extern _Atomic uint32_t gc_concurrent_mark;
+// The concurrent mark's three steps (mgc.c's concurrent cycle): the roots
+// with the world stopped; the drain and the preclean with it running; the
+// roots again and the pages written since, with the world stopped.
 void gc_mark_roots(gc_mark_result *r);
 void gc_mark_concurrent(void);
 void gc_mark_finish(gc_mark_result *r);
