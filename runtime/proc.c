@@ -1001,7 +1001,11 @@ void escrt_morestack(size_t need) {
     escrt_stackguard = gp->stackguard;
     if (escrt_sp_() - need >= gp->stackguard) {
       mcall(ACT_GOSCHED);
-      return;
+      // execute may have shrunk the stack as it resumed gp, taking the
+      // room just checked for (a reserve larger than the guard): check
+      // again, as Go reruns the prologue after a preemption.
+      if (escrt_sp_() - need >= gp->stackguard)
+        return;
     }
   }
   gp->need = need;

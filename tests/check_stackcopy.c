@@ -215,6 +215,42 @@ static long grow_by(long n) {
   return n == 0 ? 0 : grow_by(n - 1) + pad[n % 64];
 }
 
+// A reserve that lands on a preemption request yields; the goroutine's
+// stack may be halved as it resumes (it uses little of it), so the room
+// must be checked again: without that, frame_16k wrote through the guard
+// word into the stacks below (seen as check_gc's rare "guard word was
+// overwritten" in survives-deep-goroutine-frame, whose scrub does this
+// under a 10 ms preemption).
+static struct {
+  uintptr_t grown, after;
+  long sum;
+} preempted;
+
+static NOINLINE void frame_16k(void) {
+  char buf[16384];
+  memset(buf, 1, sizeof buf);
+  for (size_t i = 0; i < sizeof buf; i += 1024)
+    preempted.sum += buf[i];
+}
+
+static void preempted_reserve_main(void *arg) {
+  (void)arg;
+  grow_by(3000); // the stack grows, and the frames are gone again
+  preempted.grown = stack_size();
+  escrt_stackguard = UINTPTR_MAX; // sysmon's request (STACK_PREEMPT)
+  ESCRT_STACK_RESERVE(16384 + ESCRT_STACK_SMALL);
+  frame_16k();
+  preempted.after = stack_size();
+}
+
+START_TEST(reserve_survives_preemption_and_shrink) {
+  escrt_run(preempted_reserve_main, NULL);
+  ck_assert_uint_ge(preempted.grown, 128 * 1024);
+  ck_assert_uint_ge(preempted.after, 32 * 1024);
+  ck_assert_int_eq(preempted.sum, 16);
+}
+END_TEST
+
 static void receiver(void *arg) {
   long v;
   escrt_chan_recv(reserve.c, &v);
@@ -284,6 +320,8 @@ int main(int argc, char **argv) {
                  goroutines_grow_and_shrink_together, 120);
   suite_add_test(s, "reserve-grows-for-a-large-frame",
                  reserve_grows_for_a_large_frame, 30);
+  suite_add_test(s, "reserve-survives-preemption-and-shrink",
+                 reserve_survives_preemption_and_shrink, 30);
   suite_add_test(s, "pointer-to-local-survives-growth",
                  pointer_to_local_survives_growth, 30);
   suite_add_test(s, "limit-stops-with-go-message", limit_stops_with_go_message,
