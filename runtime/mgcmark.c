@@ -372,16 +372,26 @@ static void drain_all(void) {
 // Roots
 // ---------------------------------------------------------------------------
 
-static int add_module(struct dl_phdr_info *info, size_t size, void *arg) {
-  (void)size, (void)arg;
+// for_each_segment is dl_iterate_phdr's callback: it calls the function
+// its arg holds on every writable segment (data and bss) of a module.
+typedef struct segment_fn {
+  void (*fn)(uintptr_t lo, uintptr_t hi);
+} segment_fn;
+
+static int for_each_segment(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
     if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W) && ph->p_memsz != 0) {
       uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
-      ranges_push(&globals, lo, lo + ph->p_memsz);
+      ((segment_fn *)arg)->fn(lo, lo + ph->p_memsz);
     }
   }
   return 0;
+}
+
+static void list_global(uintptr_t lo, uintptr_t hi) {
+  ranges_push(&globals, lo, hi);
 }
 
 // scan_global scans a writable segment, except heap_space_: its base is
@@ -519,7 +529,7 @@ static void scan_malloc_objects(void) {
 // dl_iterate_phdr takes the loader's lock.
 void gc_collect_globals(void) {
   globals.len = 0;
-  dl_iterate_phdr(add_module, NULL);
+  dl_iterate_phdr(for_each_segment, &(segment_fn){list_global});
   start_helpers();
 }
 
@@ -628,26 +638,12 @@ void gc_mark_roots(gc_mark_result *r) {
   scan_malloc_objects();
 }
 
-// scan_module_globals scans a module's writable segments, under the
-// loader's lock (dl_iterate_phdr holds it): no module is unloaded while
-// the world runs and its globals are read.
-static int scan_module_globals(struct dl_phdr_info *info, size_t size,
-                               void *arg) {
-  (void)size, (void)arg;
-  for (int i = 0; i < info->dlpi_phnum; i++) {
-    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-    if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W) && ph->p_memsz != 0) {
-      uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
-      scan_global(lo, lo + ph->p_memsz);
-    }
-  }
-  return 0;
-}
-
 // Step 2. The globals are not heap pages, whose writes count: step 3 scans
 // them again.
 NO_SANITIZE_ADDRESS void gc_mark_concurrent(void) {
-  dl_iterate_phdr(scan_module_globals, NULL);
+  // Under the loader's lock, which dl_iterate_phdr holds: no module is
+  // unloaded while its globals are read with the world running.
+  dl_iterate_phdr(for_each_segment, &(segment_fn){scan_global});
   drain_alone();
   preclean();
 }
@@ -677,43 +673,29 @@ static void rescan_span(mspan *s, uintptr_t lo, uintptr_t hi) {
   }
 }
 
-// rescan_written rescans the spans in use on pages [lo, hi).
-static void rescan_written(uintptr_t lo, uintptr_t hi) {
+// rescan_pages rescans the spans in use on written pages [lo, hi). With
+// the world stopped (step 3) it reads every span; with it running (the
+// preclean) only collected ones, which stay what they are during the
+// mark, and carries the other pages to step 3: malloc's spans, stacks and
+// free runs may be changing, and only a span's kind is read first.
+NO_SANITIZE_ADDRESS static void rescan_pages(uintptr_t lo, uintptr_t hi,
+                                             bool running) {
   uintptr_t base = heap_space_.base;
-  uintptr_t end = base + heap_space_.npages * PAGE_SIZE;
+  uintptr_t end =
+      base + __atomic_load_n(&heap_space_.npages, __ATOMIC_ACQUIRE) * PAGE_SIZE;
   if (hi > end)
     hi = end;
   while (lo < hi) {
-    mspan *s = heap_space_.spans[(lo - base) >> PAGE_SHIFT];
-    uintptr_t span_end =
-        s != NULL ? s->base + s->npages * PAGE_SIZE : 0; // s may be stale
-    if (s == NULL || s->state != MSPAN_IN_USE || lo < s->base ||
-        lo >= span_end) {
-      lo = (lo & ~(uintptr_t)(PAGE_SIZE - 1)) + PAGE_SIZE;
-      continue;
-    }
-    uintptr_t stop = hi < span_end ? hi : span_end;
-    rescan_span(s, lo, stop);
-    lo = stop;
-  }
-}
-
-// preclean_written rescans, with the world running, the collected objects
-// of written pages [lo, hi) that the mark has read (marked, or allocated
-// during it), and carries the rest to step 3. Collected spans are stable
-// during the mark; a page of any other span may be changing, and only its
-// kind is read.
-NO_SANITIZE_ADDRESS static void preclean_written(uintptr_t lo, uintptr_t hi) {
-  uintptr_t base = heap_space_.base;
-  while (lo < hi) {
     uintptr_t page_end = (lo & ~(uintptr_t)(PAGE_SIZE - 1)) + PAGE_SIZE;
-    mspan *s = heap_space_.spans[(lo - base) >> PAGE_SHIFT];
+    mspan *s = heap_space_.spans[(lo - base) >> PAGE_SHIFT]; // may be stale
     if (s == NULL ||
-        __atomic_load_n(&s->gckind, __ATOMIC_ACQUIRE) == GC_KIND_MALLOC ||
-        s->state != MSPAN_IN_USE || lo < s->base) {
-      if (carried.len > 0 && carried.v[carried.len - 1].hi == lo)
+        (running &&
+         __atomic_load_n(&s->gckind, __ATOMIC_ACQUIRE) == GC_KIND_MALLOC) ||
+        s->state != MSPAN_IN_USE || lo < s->base ||
+        lo >= s->base + s->npages * PAGE_SIZE) {
+      if (running && carried.len > 0 && carried.v[carried.len - 1].hi == lo)
         carried.v[carried.len - 1].hi = page_end;
-      else
+      else if (running)
         ranges_push(&carried, lo, page_end);
       lo = page_end;
       continue;
@@ -723,6 +705,14 @@ NO_SANITIZE_ADDRESS static void preclean_written(uintptr_t lo, uintptr_t hi) {
     rescan_span(s, lo, stop);
     lo = stop;
   }
+}
+
+static void rescan_written(uintptr_t lo, uintptr_t hi) {
+  rescan_pages(lo, hi, false);
+}
+
+static void preclean_written(uintptr_t lo, uintptr_t hi) {
+  rescan_pages(lo, hi, true);
 }
 
 // preclean makes the written pages clean again, rescans them, and drains:
