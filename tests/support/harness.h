@@ -3,8 +3,9 @@
 // The suites that exercise escape-check never link the analyzer: they run the
 // built binary as a child process, capture its stdout, stderr and status, and
 // compare them with what the contract in README.md promises. This header is
-// the one internal header of tests/, sectioned by implementing file as
-// chibicc.h is; corpus_annotations.h builds on it.
+// the one shared header of tests/ (tests/support/), sectioned by
+// implementing file as chibicc.h is; tests/analyzer/corpus_annotations.h and
+// tests/runtime/goroutines.h build on it.
 //
 // Everything here aborts on out-of-memory (xmalloc) rather than returning
 // errors: a test process that cannot allocate has nothing useful to report.

@@ -3,11 +3,11 @@
 // usage: check_robust ESCAPE_CHECK mutations FILE...
 //        check_robust ESCAPE_CHECK sqlite
 //
-// "mutations" takes each FILE (tests/corpus/*.c and samples/*.c) and derives
-// broken versions of it: TRUNCATIONS cuts at evenly spaced byte offsets (from
-// the empty file up), and MUTATIONS copies each edited by one to four
-// operations drawn from a linear congruential generator seeded with the
-// file's name — flip a bit, insert a byte, delete a run, duplicate a run,
+// "mutations" takes each FILE (tests/analyzer/corpus/*.c and samples/*.c) and
+// derives broken versions of it: TRUNCATIONS cuts at evenly spaced byte
+// offsets (from the empty file up), and MUTATIONS copies each edited by one
+// to four operations drawn from a linear congruential generator seeded with
+// the file's name — flip a bit, insert a byte, delete a run, duplicate a run,
 // insert a token such as "{", "}", "*", "&", "(" or ";". The same file always
 // gets the same variants, so a failure reproduces. escape-check runs on all
 // variants of a file at once, in -m=2 and in check mode; it must exit by

@@ -1,4 +1,5 @@
-// corpus_annotations.h: what a corpus file under tests/corpus/ expects.
+// corpus_annotations.h: what a corpus file under tests/analyzer/corpus/
+// expects.
 //
 // The format is Go's errorcheck (test/escape*.go, test/run.go): line 1 says
 // how to run the analyzer, and each line an expected message is about ends

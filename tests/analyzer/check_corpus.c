@@ -3,8 +3,8 @@
 //
 // usage: check_corpus ESCAPE_CHECK FILE...
 //
-// Each FILE is one test (tests/CMakeLists.txt registers one ctest test per
-// tests/corpus/*.c, named corpus/<basename>). Line 1 of the file gives the
+// Each FILE is one test (tests/analyzer/CMakeLists.txt registers one ctest
+// test per tests/analyzer/corpus/*.c, named corpus/<basename>). Line 1 of the file gives the
 // arguments; the file path is inserted before any "--" so that compiler
 // flags stay last. The format is described in corpus_annotations.h. A file
 // passes when:

@@ -52,7 +52,7 @@
 #define STACK_SPAN "pointer into a stack span, not an object"
 
 // ---------------------------------------------------------------------------
-// Expected lines (the misuse runs in a child: expect_fatal, tests/fatal.c)
+// Expected lines (the misuse runs in a child: expect_fatal, support/fatal.c)
 // ---------------------------------------------------------------------------
 
 // The expected line: "fatal error: VERB of 0xP: WHY", with " (object 0xO,
