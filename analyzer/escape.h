@@ -27,6 +27,7 @@ typedef struct scope scope;
 typedef struct unit unit;
 typedef struct report report;
 typedef struct options options;
+typedef struct moved_local moved_local;
 
 //
 // util.c: arenas, growable buffers, a cursor-keyed hash map
@@ -426,6 +427,7 @@ struct unit {
   const char *file_text;
   size_t file_size;
   unsigned seq;
+  vec *moved; // if set, receives a moved_local* per verdict (record_moved)
 };
 
 void analyze_unit(unit *u);
@@ -438,9 +440,11 @@ void solve_batch(unit *u, vec *fns);
 //
 
 // parse_file parses path with argv; *status is 1 when clang reported
-// errors (printed to stderr) or the parse failed (NULL returned), else 0.
+// errors (printed to errors, unless NULL) or the parse failed (NULL
+// returned), else 0.
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
-                             const char *const *argv, int *status);
+                             const char *const *argv, int *status,
+                             FILE *errors);
 
 //
 // report.c: everything users read
@@ -461,9 +465,23 @@ void report_add(unit *u, CXCursor where, const char *fmt, ...)
 void report_add_raw(unit *u, unsigned line, unsigned col, char *text);
 bool cursor_position(unit *u, CXCursor c, unsigned *line, unsigned *col);
 void report_function(unit *u, func *fn);
+
+// moved_local is one "moved to heap" verdict, or one escaping compound
+// literal, as escape-cc's rewrite reads them: exactly what -m reports.
+struct moved_local {
+  CXCursor decl;     // the VarDecl, ParmDecl or CompoundLiteralExpr
+  bool literal;      // a compound literal
+  bool has_pointers; // its type can hold a pointer: the collector scans it
+};
+
+// record_moved appends fn's verdicts to u->moved (malloc'd; the caller
+// frees them). The cursors stay valid while the translation unit lives.
+void record_moved(unit *u, func *fn);
 void explain_escape(unit *u, location *root, location *l, int derefs);
 void explain_leak(unit *u, location *root, location *l, int derefs);
-int flush_reports(unit *u, FILE *out); // returns the number of warnings
+// flush_reports prints the unit's reports to out (or drops them, when out
+// is NULL) and returns the number of warnings.
+int flush_reports(unit *u, FILE *out);
 const char *location_label(location *l);
 
 #endif

@@ -305,6 +305,32 @@ static void report_param(unit *u, func *fn, int i) {
                  p->name, fn->params[j]->name, s->content[j]);
 }
 
+// moved_to_heap and literal_escapes are the verdicts -m prints as "moved
+// to heap: x" and "&(T){...} escapes to heap": report_m and record_moved
+// read them here, so that escape-cc rewrites exactly what -m reports.
+static bool moved_to_heap(location *l) {
+  return (l->kind == LOC_VAR || l->kind == LOC_PARAM) && l->escapes &&
+         l->param_index != -1;
+}
+
+static bool literal_escapes(location *l) {
+  return l->kind == LOC_ALLOC && l->alloc == ALLOC_LITERAL && l->addrtaken &&
+         l->escapes;
+}
+
+void record_moved(unit *u, func *fn) {
+  for (int i = 0; i < fn->locations.len; i++) {
+    location *l = fn->locations.items[i];
+    if (!moved_to_heap(l) && !literal_escapes(l))
+      continue;
+    moved_local *m = malloc(sizeof *m);
+    m->decl = l->decl;
+    m->literal = l->kind == LOC_ALLOC;
+    m->has_pointers = type_has_pointers(u, clang_getCursorType(l->decl));
+    vec_push(u->moved, m);
+  }
+}
+
 static void report_m(unit *u, func *fn) {
   for (int i = 0; i < fn->nparams; i++)
     report_param(u, fn, i);
@@ -313,7 +339,7 @@ static void report_m(unit *u, func *fn) {
     switch (l->kind) {
     case LOC_VAR:
     case LOC_PARAM:
-      if (l->escapes && l->param_index != -1)
+      if (moved_to_heap(l))
         verdict_explained(u, l, "moved to heap: %s", l->name);
       break;
     case LOC_ALLOC:
@@ -362,7 +388,8 @@ int flush_reports(unit *u, FILE *out) {
     qsort(u->reports, u->nreports, sizeof(report), by_position);
   int warnings = 0;
   for (int i = 0; i < u->nreports; i++) {
-    fputs(u->reports[i].text, out);
+    if (out)
+      fputs(u->reports[i].text, out);
     warnings += strstr(u->reports[i].text, ": warning: ") != NULL;
     free(u->reports[i].text);
   }

@@ -514,8 +514,11 @@ void solve_batch(unit *u, vec *fns) {
   for (int f = 0; f < fns->len; f++) {
     func *fn = fns->items[f];
     fn->in_batch = false;
-    if (fn->in_main_file)
+    if (fn->in_main_file) {
       report_function(u, fn);
+      if (u->moved)
+        record_moved(u, fn);
+    }
   }
   for (int i = 0; i < u->batch_sinks.len; i++) {
     location *s = u->batch_sinks.items[i];

@@ -54,17 +54,20 @@ static bool has_flag(int argc, const char *const *argv, const char *prefix) {
   return false;
 }
 
-// print_errors prints clang's errors for tu to stderr and counts them.
-static int print_errors(CXTranslationUnit tu) {
+// print_errors prints clang's errors for tu to out (when set) and counts
+// them.
+static int print_errors(CXTranslationUnit tu, FILE *out) {
   int errors = 0;
   unsigned n = clang_getNumDiagnostics(tu);
   for (unsigned i = 0; i < n; i++) {
     CXDiagnostic d = clang_getDiagnostic(tu, i);
     if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
-      CXString s =
-          clang_formatDiagnostic(d, clang_defaultDiagnosticDisplayOptions());
-      fprintf(stderr, "%s\n", clang_getCString(s));
-      clang_disposeString(s);
+      if (out) {
+        CXString s =
+            clang_formatDiagnostic(d, clang_defaultDiagnosticDisplayOptions());
+        fprintf(out, "%s\n", clang_getCString(s));
+        clang_disposeString(s);
+      }
       errors++;
     }
     clang_disposeDiagnostic(d);
@@ -73,7 +76,8 @@ static int print_errors(CXTranslationUnit tu) {
 }
 
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
-                             const char *const *argv, int *status) {
+                             const char *const *argv, int *status,
+                             FILE *errors) {
   const char *args[argc + 2];
   int n = 0;
   for (int i = 0; i < argc; i++)
@@ -86,12 +90,13 @@ CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
       idx, path, args, n, NULL, 0, CXTranslationUnit_KeepGoing, &tu);
   *status = 0;
   if (err != CXError_Success || !tu) {
-    fprintf(stderr, "escape-check: error: cannot parse '%s' (libclang %s)\n",
+    if (errors)
+      fprintf(errors, "escape-check: error: cannot parse '%s' (libclang %s)\n",
             path, err == CXError_Crashed ? "crashed" : "failed");
     *status = 1;
     return NULL;
   }
-  if (print_errors(tu) > 0)
+  if (print_errors(tu, errors) > 0)
     *status = 1;
   return tu;
 }

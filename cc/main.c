@@ -1,0 +1,480 @@
+// escape-cc: a C compiler that moves escaping locals to the heap, as Go's
+// compiler does, and links the runtime that collects them.
+//
+//   CC=escape-cc ./configure && make     make CC=escape-cc
+//   cmake -DCMAKE_C_COMPILER=escape-cc   escape-cc -m -c foo.c
+//
+// It is a wrapper around the real compiler ($ESCAPE_REAL_CC, default cc),
+// and to a build system it is that compiler: same exit status, same
+// stdout, nothing extra on stderr unless asked for, the same output files.
+// For each C source of a command, it runs escape-check's analysis, and
+// when something moves to heap it writes the rewritten unit (rewrite.c)
+// beside the source, under a hidden unique name, and compiles that in the
+// source's place. Beside the source, because then quoted includes and
+// #include_next resolve as they did; where the source's directory is not
+// writable, the unit goes to $TMPDIR and -iquote names the source's
+// directory. What the user sees names the source, not the temporary:
+// #line names it for diagnostics, __FILE__ and the line tables,
+// -fdebug-prefix-map for DW_AT_name, and dependency files (-MD) are
+// rewritten after the compile. Without -o, the output is named as the
+// source's would be. A unit in which nothing moves compiles as written.
+//
+// A unit libclang cannot parse, or a rewrite the compiler rejects, is
+// compiled as written after one line on stderr naming the file, so that
+// the user's build goes on; that fallback is a bug of ours, and
+// ESCAPE_CC_STRICT=1 makes it fatal. A unit that does not compile as
+// written gets exactly the real compiler's diagnostics and status.
+//
+// Linking a program or shared library adds the runtime (link.c says what).
+#include "escape-cc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage[] =
+    "usage: escape-cc [-m[=2]] [--escape-report-only] [--escape-keep-temps] "
+    "COMPILER-ARGS...\n"
+    "\n"
+    "A C compiler that moves every local whose address escapes to the\n"
+    "collected heap, as Go's compiler does, then compiles with the real\n"
+    "compiler and links the escape runtime. Use it as CC.\n"
+    "\n"
+    "  -m, -m=1               print Go's escape decisions for each unit on "
+    "stderr\n"
+    "  -m=2                   also print the flow that proves each decision\n"
+    "  --escape-report-only   report, compile as written, link nothing extra\n"
+    "  --escape-keep-temps    keep the rewritten units (for bug reports)\n"
+    "  --help                 print this help (alone)\n"
+    "\n"
+    "Environment:\n"
+    "  ESCAPE_REAL_CC     the real compiler (default: cc)\n"
+    "  ESCAPE_CC_STRICT   1: a unit escape-cc cannot rewrite is an error, not\n"
+    "                     a fallback to compiling it as written\n"
+    "\n"
+    "Every other argument is the real compiler's. See escape-cc(1).\n";
+
+// link_flags appends what linking a program or shared library needs.
+void link_flags(const command *c, const char *libdir, strlist *out);
+
+typedef struct {
+  int arg;         // index in the command of the source
+  char *temp;      // rewritten unit, or NULL
+  char *object;    // output named for the source when -o is absent
+  bool in_tmpdir;  // temp is not beside the source
+  bool fell_back;  // compiled as written after a failure of ours
+  char *why;       // why, when fell_back
+} source;
+
+static bool strict(void) {
+  const char *s = getenv("ESCAPE_CC_STRICT");
+  return s && *s && strcmp(s, "0") != 0;
+}
+
+// self_dir returns the directory of this executable.
+static char *self_dir(void) {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0)
+    return strdup(".");
+  buf[n] = 0;
+  return strdup(dirname(buf));
+}
+
+// write_temp writes text beside path (or in $TMPDIR) under a unique name.
+static char *write_temp(const char *path, const char *text, bool *in_tmpdir) {
+  static unsigned counter;
+  char *copy = strdup(path), *copy2 = strdup(path);
+  const char *dir = dirname(copy), *base = basename(copy2);
+  const char *tmp = getenv("TMPDIR");
+  for (int attempt = 0; attempt < 2; attempt++) {
+    *in_tmpdir = attempt == 1;
+    const char *where = attempt == 0 ? dir : (tmp && *tmp ? tmp : "/tmp");
+    for (int tries = 0; tries < 100; tries++) {
+      char *name = NULL;
+      if (asprintf(&name, "%s%s.%s.escape-cc-%ld-%u.c",
+                   attempt == 0 && !strcmp(dir, ".") && path[0] != '.'
+                       ? ""
+                       : where,
+                   attempt == 0 && !strcmp(dir, ".") && path[0] != '.' ? ""
+                                                                       : "/",
+                   base, (long)getpid(), counter++) < 0)
+        abort();
+      int fd = open(name, O_WRONLY | O_CREAT | O_EXCL, 0644);
+      if (fd < 0) {
+        free(name);
+        if (errno == EEXIST)
+          continue;
+        break;
+      }
+      size_t len = strlen(text), done = 0;
+      while (done < len) {
+        ssize_t w = write(fd, text + done, len - done);
+        if (w <= 0)
+          break;
+        done += w;
+      }
+      close(fd);
+      if (done == len) {
+        free(copy);
+        free(copy2);
+        return name;
+      }
+      unlink(name);
+      free(name);
+      break;
+    }
+  }
+  free(copy);
+  free(copy2);
+  return NULL;
+}
+
+// default_output is the output a compiler names for source with -c or -S
+// and no -o: its base name with the suffix replaced, in the working
+// directory.
+static char *default_output(const char *source, bool assemble) {
+  char *copy = strdup(source);
+  char *base = basename(copy);
+  char *dot = strrchr(base, '.');
+  if (dot)
+    *dot = 0;
+  char *out = NULL;
+  if (asprintf(&out, "%s.%s", base, assemble ? "s" : "o") < 0)
+    abort();
+  free(copy);
+  return out;
+}
+
+// depfile_of is the dependency file a compile with -MD/-MMD writes.
+static char *depfile_of(const command *c, const char *output) {
+  if (c->depfile)
+    return strdup(c->depfile);
+  char *d = strdup(output);
+  char *slash = strrchr(d, '/'), *dot = strrchr(d, '.');
+  if (dot && (!slash || dot > slash))
+    *dot = 0;
+  char *out = NULL;
+  if (asprintf(&out, "%s.d", d) < 0)
+    abort();
+  free(d);
+  return out;
+}
+
+// replace_in_file replaces every from with to in the file at path.
+static void replace_in_file(const char *path, const char *from,
+                            const char *to) {
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *m = open_memstream(&text, &len);
+  char buf[8192];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    fwrite(buf, 1, n, m);
+  fclose(f);
+  fclose(m);
+  if (!strstr(text, from)) {
+    free(text);
+    return;
+  }
+  f = fopen(path, "w");
+  if (f) {
+    size_t fl = strlen(from);
+    for (char *p = text, *q; *p; p = q + fl) {
+      q = strstr(p, from);
+      if (!q) {
+        fputs(p, f);
+        break;
+      }
+      fwrite(p, 1, q - p, f);
+      fputs(to, f);
+    }
+    fclose(f);
+  }
+  free(text);
+}
+
+// real_compiler splits $ESCAPE_REAL_CC into words.
+static void real_compiler(strlist *out) {
+  const char *cc = getenv("ESCAPE_REAL_CC");
+  if (!cc || !*cc)
+    cc = "cc";
+  char *copy = strdup(cc), *save = NULL;
+  for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+    strlist_push(out, w);
+  free(copy);
+  if (out->len == 0)
+    strlist_push(out, "cc");
+}
+
+// build_argv is the real compiler's command for sources[from..to), the
+// other sources as written.
+static void build_argv(const command *c, source *src, int nsrc, int only,
+                       const char *libdir, bool use_temps, strlist *out) {
+  real_compiler(out);
+  for (int i = 0; i < c->args.len; i++) {
+    if (c->kind[i] == ARG_SOURCE) {
+      int s = 0;
+      while (s < nsrc && src[s].arg != i)
+        s++;
+      if (only >= 0 && s != only)
+        continue;
+      bool temp = use_temps && src[s].temp && !src[s].fell_back;
+      strlist_push(out, temp ? src[s].temp : c->args.v[i]);
+      continue;
+    }
+    if (only >= 0 && c->kind[i] == ARG_INPUT)
+      continue;
+    strlist_push(out, c->args.v[i]);
+  }
+  for (int s = 0; s < nsrc; s++) {
+    if ((only >= 0 && s != only) || !use_temps || !src[s].temp ||
+        src[s].fell_back)
+      continue;
+    const char *orig = c->args.v[src[s].arg];
+    char *map = NULL;
+    if (asprintf(&map, "-fdebug-prefix-map=%s=%s", src[s].temp, orig) < 0)
+      abort();
+    strlist_push(out, map);
+    free(map);
+    if (src[s].in_tmpdir) {
+      char *copy = strdup(orig);
+      strlist_push(out, "-iquote");
+      strlist_push(out, dirname(copy));
+      free(copy);
+    }
+    if (src[s].object) {
+      strlist_push(out, "-o");
+      strlist_push(out, src[s].object);
+    }
+  }
+  if (!c->compile_only && !c->assemble_only)
+    link_flags(c, libdir, out);
+}
+
+// compile runs one real-compiler command for the given sources (only: one
+// of them, or -1 for all), falling back to the sources as written when the
+// rewritten ones are rejected.
+static int compile(const command *c, source *src, int nsrc, int only,
+                   const char *libdir) {
+  bool any = false;
+  for (int s = 0; s < nsrc; s++)
+    if ((only < 0 || s == only) && src[s].temp)
+      any = true;
+  strlist argv = {0};
+  build_argv(c, src, nsrc, only, libdir, true, &argv);
+  if (!any) {
+    int status = run_command(argv.v, NULL);
+    strlist_free(&argv);
+    return status;
+  }
+  char *errors = NULL;
+  int status = run_command(argv.v, &errors);
+  strlist_free(&argv);
+  if (status == 0) {
+    fputs(errors, stderr);
+    free(errors);
+    // Dependency files name the sources, not the rewritten units.
+    if (c->deps) {
+      for (int s = 0; s < nsrc; s++) {
+        if ((only >= 0 && s != only) || !src[s].temp)
+          continue;
+        const char *out = src[s].object ? src[s].object : c->output;
+        if (!out && !c->depfile)
+          continue;
+        char *dep = depfile_of(c, out ? out : "");
+        replace_in_file(dep, src[s].temp, c->args.v[src[s].arg]);
+        free(dep);
+      }
+    }
+    return 0;
+  }
+  // The rewritten units were rejected: that is our bug.
+  for (int s = 0; s < nsrc; s++)
+    if ((only < 0 || s == only) && src[s].temp) {
+      fprintf(stderr,
+              "escape-cc: %s: %s: the rewritten unit did not compile; "
+              "compiled as written\n",
+              strict() ? "error" : "warning", c->args.v[src[s].arg]);
+      src[s].fell_back = true;
+    }
+  if (strict()) {
+    fputs(errors, stderr);
+    free(errors);
+    return status ? status : 1;
+  }
+  free(errors);
+  strlist plain = {0};
+  build_argv(c, src, nsrc, only, libdir, false, &plain);
+  status = run_command(plain.v, NULL);
+  strlist_free(&plain);
+  return status;
+}
+
+static int drive(int argc, char **argv) {
+  command c;
+  parse_command(&c, argc, argv);
+  if (c.help) {
+    fputs(usage, stdout);
+    free_command(&c);
+    return 0;
+  }
+  char *dir = self_dir();
+  char *libdir = NULL;
+  if (asprintf(&libdir, "%s/../lib", dir) < 0)
+    abort();
+  free(dir);
+  bool links = !c.compile_only && !c.assemble_only;
+  if (c.passthrough || (c.nsources == 0 && !links) || c.report_only) {
+    if (c.report_only && !c.passthrough) {
+      strlist flags = {0};
+      analysis_flags(&c, &flags);
+      for (int i = 0; i < c.args.len; i++)
+        if (c.kind[i] == ARG_SOURCE) {
+          rewrite_request r = {c.args.v[i], c.args.v[i], c.m ? c.m : 1};
+          char *out, *why;
+          rewrite_unit(&r, &flags, &out, &why);
+          free(out);
+          free(why);
+        }
+      strlist_free(&flags);
+    }
+    strlist cmd = {0};
+    real_compiler(&cmd);
+    for (int i = 0; i < c.args.len; i++)
+      strlist_push(&cmd, c.args.v[i]);
+    int status = run_command(cmd.v, NULL);
+    strlist_free(&cmd);
+    free(libdir);
+    free_command(&c);
+    return status;
+  }
+
+  strlist flags = {0};
+  analysis_flags(&c, &flags);
+  source *src = calloc(c.nsources + 1, sizeof *src);
+  int nsrc = 0, status = 0;
+  for (int i = 0; i < c.args.len; i++) {
+    if (c.kind[i] != ARG_SOURCE)
+      continue;
+    source *s = &src[nsrc++];
+    s->arg = i;
+    const char *path = c.args.v[i];
+    rewrite_request r = {path, path, c.m};
+    char *text = NULL, *why = NULL;
+    switch (rewrite_unit(&r, &flags, &text, &why)) {
+    case REWRITE_NONE:
+      break;
+    case REWRITE_PARSE:
+      // The real compiler decides: its diagnostics are the user's.
+      if (strict() && access(path, R_OK) == 0) {
+        strlist check = {0};
+        real_compiler(&check);
+        for (int a = 0; a < c.args.len; a++)
+          if (c.kind[a] == ARG_OPTION)
+            strlist_push(&check, c.args.v[a]);
+        strlist_push(&check, "-fsyntax-only");
+        strlist_push(&check, path);
+        char *errs = NULL;
+        if (run_command(check.v, &errs) == 0) {
+          fprintf(stderr,
+                  "escape-cc: error: %s: libclang could not parse it\n",
+                  path);
+          status = 1;
+        }
+        free(errs);
+        strlist_free(&check);
+      }
+      break;
+    case REWRITE_FAILED:
+      fprintf(stderr, "escape-cc: %s: %s; compiled as written\n",
+              strict() ? "error" : "warning", why);
+      if (strict())
+        status = 1;
+      break;
+    case REWRITE_DONE:
+      s->temp = write_temp(path, text, &s->in_tmpdir);
+      if (!s->temp) {
+        fprintf(stderr, "escape-cc: %s: %s: cannot write the rewritten unit: "
+                        "%s; compiled as written\n",
+                strict() ? "error" : "warning", path, strerror(errno));
+        if (strict())
+          status = 1;
+      }
+      break;
+    }
+    free(text);
+    free(why);
+  }
+  strlist_free(&flags);
+  if (status == 0) {
+    bool separate = (c.compile_only || c.assemble_only) && nsrc > 1;
+    if (separate || ((c.compile_only || c.assemble_only) && !c.output))
+      for (int s = 0; s < nsrc; s++)
+        if (src[s].temp)
+          src[s].object = default_output(c.args.v[src[s].arg],
+                                         c.assemble_only && !c.compile_only);
+    if (separate) {
+      for (int s = 0; s < nsrc; s++) {
+        int st = compile(&c, src, nsrc, s, libdir);
+        if (st > status)
+          status = st;
+      }
+    } else {
+      status = compile(&c, src, nsrc, -1, libdir);
+    }
+  }
+  for (int s = 0; s < nsrc; s++) {
+    if (src[s].temp) {
+      if (c.keep_temps)
+        fprintf(stderr, "escape-cc: kept %s\n", src[s].temp);
+      else
+        unlink(src[s].temp);
+    }
+    free(src[s].temp);
+    free(src[s].object);
+  }
+  free(src);
+  free(libdir);
+  free_command(&c);
+  return status;
+}
+
+typedef struct {
+  int argc;
+  char **argv;
+  int status;
+} job;
+
+static void *run_job(void *arg) {
+  job *j = arg;
+  j->status = drive(j->argc, j->argv);
+  return NULL;
+}
+
+// main drives on a thread with a large stack, as escape-check does: the
+// analysis recurses over the AST (see analyzer/escape.h, MAX_NESTING).
+int main(int argc, char **argv) {
+  setenv("LIBCLANG_NOTHREADS", "1", 1);
+  job j = {argc, argv, 0};
+  pthread_attr_t attr;
+  pthread_t t;
+  if (pthread_attr_init(&attr) == 0 &&
+      pthread_attr_setstacksize(&attr, (size_t)1 << 30) == 0 &&
+      pthread_create(&t, &attr, run_job, &j) == 0) {
+    pthread_join(t, NULL);
+    pthread_attr_destroy(&attr);
+    return j.status;
+  }
+  return drive(argc, argv);
+}
