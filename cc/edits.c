@@ -18,17 +18,19 @@ struct edit {
 
 void edits_add(edits *e, unsigned off, unsigned del, int prio,
                const char *text) {
-  // A macro's body is edited once for all its expansions.
-  for (int i = 0; i < e->len; i++)
-    if (e->items[i].off == off && e->items[i].del == del &&
-        e->items[i].prio == prio && !strcmp(e->items[i].text, text))
-      return;
   if (e->len == e->cap) {
     e->cap = e->cap ? 2 * e->cap : 32;
     e->items = realloc(e->items, e->cap * sizeof *e->items);
   }
   e->items[e->len] = (edit){off, del, prio, e->len, strdup(text)};
   e->len++;
+}
+
+bool edits_replaces(const edits *e, unsigned off) {
+  for (int i = 0; i < e->len; i++)
+    if (e->items[i].off == off && e->items[i].del > 0)
+      return true;
+  return false;
 }
 
 static int by_position(const void *a, const void *b) {

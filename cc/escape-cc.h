@@ -70,6 +70,8 @@ typedef struct {
 // apply in order of prio, then of the order they were added.
 void edits_add(edits *e, unsigned off, unsigned del, int prio,
                const char *text);
+// edits_replaces reports whether a replacement starts at off.
+bool edits_replaces(const edits *e, unsigned off);
 // edits_apply returns the text with every edit applied (malloc'd), or NULL
 // when two edits overlap.
 char *edits_apply(edits *e, const char *text, size_t len);

@@ -768,9 +768,12 @@ static void emit_uses(rewriter *w, var *vars, int nvars) {
     CXSourceLocation l = clang_getCursorLocation(w->refs[i]);
     unsigned off, at;
     if (v->in_macro) {
+      // Each expansion names the same spelling: it is edited once.
       if (spelled_offset(w, l, &off) &&
-          !strncmp(w->text + off, v->name, strlen(v->name)))
-        add(w, off, strlen(v->name), PRIO_REPLACE, use_form(v, off));
+          !strncmp(w->text + off, v->name, strlen(v->name))) {
+        if (!edits_replaces(&w->ed, off))
+          add(w, off, strlen(v->name), PRIO_REPLACE, use_form(v, off));
+      }
       else
         fail(w, v->name_off, "a use of it is not spelled in this file",
              v->name);
