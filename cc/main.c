@@ -88,6 +88,29 @@ static char *self_dir(void) {
   return strdup(dirname(buf));
 }
 
+// runtime_dir finds the runtime's archives relative to this executable:
+// ../lib in the build tree and after an install, or the install's
+// multiarch or lib64 directory.
+static char *runtime_dir(void) {
+  char *dir = self_dir();
+  static const char *const candidates[] = {"../lib", "../lib64",
+                                           "../lib/" ESCAPE_MULTIARCH, NULL};
+  char *found = NULL;
+  for (int i = 0; candidates[i] && !found; i++) {
+    char *lib = NULL;
+    if (asprintf(&lib, "%s/%s/libescrt-cc.a", dir, candidates[i]) < 0)
+      abort();
+    if (access(lib, R_OK) == 0 &&
+        asprintf(&found, "%s/%s", dir, candidates[i]) < 0)
+      abort();
+    free(lib);
+  }
+  if (!found && asprintf(&found, "%s/../lib", dir) < 0)
+    abort();
+  free(dir);
+  return found;
+}
+
 // write_temp writes text beside path (or in $TMPDIR) under a unique name.
 static char *write_temp(const char *path, const char *text, bool *in_tmpdir) {
   static unsigned counter;
@@ -329,11 +352,7 @@ static int drive(int argc, char **argv) {
     free_command(&c);
     return 0;
   }
-  char *dir = self_dir();
-  char *libdir = NULL;
-  if (asprintf(&libdir, "%s/../lib", dir) < 0)
-    abort();
-  free(dir);
+  char *libdir = runtime_dir();
   bool links = !c.compile_only && !c.assemble_only;
   if (c.passthrough || (c.nsources == 0 && !links) || c.report_only) {
     if (c.report_only && !c.passthrough) {

@@ -36,6 +36,7 @@ if [ "$mode" = test ]; then # npm fetches sqlite3.c for the robustness tests
   need nodejs command -v node
   need npm command -v npm
   need python3 command -v python3 # runtime/preload runs it on our malloc
+  need clang command -v clang     # escape-cc's tests use both real compilers
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -65,6 +66,18 @@ cmake --build build -j2
 case "$mode" in
 demo)
   build/bin/escape-check -m samples/
+  # escape-cc at work: samples/forever.c reads locals after their frames
+  # died. Built by the real compiler, AddressSanitizer stops it; built by
+  # escape-cc, its escaping locals live on the collected heap.
+  mkdir -p build/demo
+  echo
+  echo "\$ cc -fsanitize=address samples/forever.c && ./a.out"
+  cc -O0 -g -fsanitize=address samples/forever.c -o build/demo/forever-cc
+  ASAN_OPTIONS=detect_stack_use_after_return=1 build/demo/forever-cc 2>&1 |
+    grep -m1 'ERROR: AddressSanitizer' || true
+  echo "\$ escape-cc -m samples/forever.c && ./a.out"
+  build/bin/escape-cc -m -O2 samples/forever.c -o build/demo/forever
+  build/demo/forever
   ;;
 test)
   scripts/fetch-sqlite.sh
