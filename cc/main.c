@@ -240,6 +240,19 @@ static void real_compiler(strlist *out) {
     strlist_push(out, "cc");
 }
 
+// mentions_go_h reports whether the source includes <escape/go.h>.
+static bool mentions_go_h(const char *path) {
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return false;
+  char line[4096];
+  bool found = false;
+  while (!found && fgets(line, sizeof line, f))
+    found = strstr(line, "#") && strstr(line, "escape/go.h");
+  fclose(f);
+  return found;
+}
+
 // build_argv is the real compiler's command for sources[from..to), the
 // other sources as written.
 static void build_argv(const command *c, source *src, int nsrc, int only,
@@ -281,6 +294,25 @@ static void build_argv(const command *c, source *src, int nsrc, int only,
       strlist_push(out, src[s].object);
     }
   }
+  // Goroutine code: <escape/go.h> is found, and stacks are copied
+  // conservatively, so no stale stack address may sit in an unwritten
+  // local (GCC's flag; clang before 16 spells it otherwise).
+  char *inc = NULL;
+  if (asprintf(&inc, "%s/../include", libdir) < 0)
+    abort();
+  char *goh = NULL;
+  if (asprintf(&goh, "%s/escape/go.h", inc) < 0)
+    abort();
+  strlist_push(out, "-idirafter");
+  strlist_push(out, access(goh, R_OK) == 0 ? inc : ESCAPE_SOURCE_INCLUDE);
+  free(goh);
+  free(inc);
+  bool goroutines = false;
+  for (int s = 0; s < nsrc; s++)
+    if ((only < 0 || s == only) && mentions_go_h(c->args.v[src[s].arg]))
+      goroutines = true;
+  if (goroutines && !strstr(out->v[0], "clang"))
+    strlist_push(out, "-ftrivial-auto-var-init=zero");
   if (!c->compile_only && !c->assemble_only)
     link_flags(c, libdir, out);
 }
