@@ -23,8 +23,7 @@ static void throw_(State *L, int status, const char *msg) {
 }
 
 static void try_(State *L, Pfunc f, void *ud) {
-  if (setjmp(L->errorJmp->b) == 0)
-    f(L, ud);
+  if (setjmp(L->errorJmp->b) == 0) f(L, ud);
 }
 
 static int rawrunprotected(State *L, Pfunc f, void *ud) {
@@ -54,8 +53,7 @@ static void divide(State *L, void *ud) {
 
 static void call_divide(State *L, void *ud) {
   int status = rawrunprotected(L, divide, ud);
-  if (status != 0)
-    throw_(L, status + 10, L->errmsg); /* rethrow to the outer level */
+  if (status != 0) throw_(L, status + 10, L->errmsg); /* rethrow outwards */
 }
 
 int main(void) {
@@ -66,8 +64,8 @@ int main(void) {
   int s2 = rawrunprotected(&L, call_divide, bad);
   scrub();
   printf("bad: status %d\n", s2);
-  printf("caught at %s level, status %d\n",
-         L.lastCatcher->previous ? "inner" : "top", L.lastCatcher->status);
+  printf("caught at %s level, status %d\n", L.lastCatcher->previous ? "inner" : "top",
+         L.lastCatcher->status);
   printf("message: %s\n", L.errmsg);
   return 0;
 }

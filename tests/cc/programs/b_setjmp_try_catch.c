@@ -2,10 +2,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 
-struct error {
-  int code;
-  char where[24];
-};
+struct error { int code; char where[24]; };
 struct try_frame {
   jmp_buf env;
   struct try_frame *prev;
@@ -43,10 +40,7 @@ static int checked_root(int v) {
   return r;
 }
 
-struct failure {
-  const struct error *err;
-  const struct try_frame *handler;
-};
+struct failure { const struct error *err; const struct try_frame *handler; };
 
 int main(void) {
   int in[] = {16, -4, 9, -1, 25};
