@@ -431,9 +431,14 @@ static int drive(int argc, char **argv) {
       if (strict() && access(path, R_OK) == 0) {
         strlist check = {0};
         real_compiler(&check);
-        for (int a = 0; a < c.args.len; a++)
-          if (c.kind[a] == ARG_OPTION)
-            strlist_push(&check, c.args.v[a]);
+        for (int a = 0; a < c.args.len; a++) {
+          const char *o = c.args.v[a];
+          int opt = c.value_of[a] >= 0 ? c.value_of[a] : a;
+          const char *owner = c.args.v[opt];
+          if (c.kind[a] == ARG_OPTION && strncmp(owner, "-M", 2) &&
+              strncmp(owner, "-o", 2) && strncmp(owner, "-W", 2))
+            strlist_push(&check, o);
+        }
         strlist_push(&check, "-fsyntax-only");
         strlist_push(&check, path);
         char *errs = NULL;
