@@ -115,6 +115,68 @@ void lower_call(unit *u, hole k, CXCursor c) {
   u->fn->calls = cs;
 }
 
+// cleanup_function finds the function a cleanup attribute of decl names:
+// clang's CleanupAttr is not exposed, so its text is read and the name
+// looked up among the unit's functions. Null when decl has no cleanup.
+static CXCursor cleanup_function(unit *u, CXCursor decl) {
+  int n;
+  CXCursor *k = unit_children(u, decl, &n);
+  for (int i = 0; i < n; i++) {
+    if (k[i].kind != CXCursor_UnexposedAttr)
+      continue;
+    // Where the attribute is written: in the file, or in a macro's body.
+    CXFile f;
+    unsigned at;
+    size_t size;
+    clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(k[i])),
+                              &f, NULL, NULL, &at);
+    const char *file = f ? clang_getFileContents(u->tu, f, &size) : NULL;
+    if (!file || at >= size)
+      continue;
+    const char *text = file + at;
+    const char *open = strchr(text, '(');
+    if (!open || (strncmp(text, "cleanup", 7) && strncmp(text, "__cleanup__", 11)))
+      continue;
+    while (*++open == ' ')
+      ;
+    size_t len = strcspn(open, " )");
+    CXCursor root = clang_getTranslationUnitCursor(u->tu);
+    int nt;
+    CXCursor *top = unit_children(u, root, &nt);
+    for (int j = nt - 1; j >= 0; j--)
+      if (top[j].kind == CXCursor_FunctionDecl) {
+        const char *name = cursor_name(u, top[j]);
+        if (strlen(name) == len && !strncmp(name, open, len))
+          return top[j];
+      }
+  }
+  return clang_getNullCursor();
+}
+
+// lower_cleanup records the call that __attribute__((cleanup(f))) makes
+// when l's block ends: f(&l).
+void lower_cleanup(unit *u, location *l, CXCursor decl) {
+  CXCursor f = cleanup_function(u, decl);
+  if (clang_Cursor_isNull(f))
+    return;
+  callsite *cs = arena_alloc(&u->arena, sizeof(callsite));
+  cs->call = decl;
+  cs->caller = u->fn;
+  cs->scope = u->scope;
+  cs->kind = CALLEE_DIRECT;
+  cs->callee_decl = clang_getCanonicalCursor(f);
+  cs->callee_ref = f;
+  cs->callee_name = cursor_name(u, f);
+  cs->nargs = 1;
+  cs->args = arena_alloc(&u->arena, 2 * sizeof(location *));
+  cs->args[0] = new_location(u, u->fn, LOC_TEMP, "{temp}");
+  cs->args[0]->has_pointers = true;
+  l->addrtaken = true;
+  add_edge(u, cs->args[0], l, -1, NULL);
+  cs->next = u->fn->calls;
+  u->fn->calls = cs;
+}
+
 // callsite_targets lists the functions with bodies that cs may call; unknown
 // is set when it may also call something else.
 void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown) {

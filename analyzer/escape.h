@@ -314,6 +314,7 @@ struct callsite {
 };
 
 void lower_call(unit *u, hole k, CXCursor c);
+void lower_cleanup(unit *u, location *l, CXCursor decl);
 void link_call(unit *u, callsite *cs, bool in_batch_only);
 void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown);
 

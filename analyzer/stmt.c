@@ -59,6 +59,7 @@ static void declare_var(unit *u, CXCursor d) {
   l->is_array = type_is_array(t);
   l->aggregate = type_is_record(t) || l->is_array;
   cursor_map_put(&u->locals, d, l);
+  lower_cleanup(u, l, d);
   if (clang_Cursor_isNull(init))
     return;
   if (l->has_pointers) {

@@ -373,29 +373,41 @@ static char *alloc_expr(var *v, const char *size) {
              fn, size, v->align, v->align, v->align);
 }
 
-// read_attrs finds v's alignment and cleanup attributes.
+// read_attrs finds v's alignment and cleanup attributes, where they are
+// written: in the file, in a macro's body, or in a header.
 static void read_attrs(rewriter *w, var *v, CXCursor decl) {
   int n;
   arena a = {0};
   CXCursor *kids = cursor_children(&a, decl, &n);
   for (int i = 0; i < n; i++) {
-    unsigned s;
-    if (!expansion_offset(w, clang_getRangeStart(clang_getCursorExtent(kids[i])),
-                          &s))
+    if (kids[i].kind != CXCursor_AlignedAttr &&
+        kids[i].kind != CXCursor_UnexposedAttr)
       continue;
+    CXSourceLocation l = clang_getRangeStart(clang_getCursorExtent(kids[i]));
+    CXFile f;
+    unsigned s, here;
+    size_t size;
+    clang_getSpellingLocation(l, &f, NULL, NULL, &s);
+    const char *text = f ? clang_getFileContents(w->tu, f, &size) : NULL;
+    if (!text || s >= size)
+      continue;
+    // The attribute's text, read from where it is spelled.
+    rewriter r = *w;
+    r.text = text;
+    r.len = size;
     unsigned e = s;
-    while (e < w->len && is_ident(w->text[e]))
+    while (e < r.len && is_ident(r.text[e]))
       e++;
-    unsigned open = skip_space(w, e);
-    unsigned close = open < w->len && w->text[open] == '('
-                         ? skip_balanced(w, open)
-                         : 0;
+    unsigned open = skip_space(&r, e);
+    unsigned close =
+        open < r.len && r.text[open] == '(' ? skip_balanced(&r, open) : 0;
     bool cleanup = kids[i].kind == CXCursor_UnexposedAttr &&
-                   (!strncmp(w->text + s, "cleanup", 7) ||
-                    !strncmp(w->text + s, "__cleanup__", 11));
+                   (!strncmp(r.text + s, "cleanup", 7) ||
+                    !strncmp(r.text + s, "__cleanup__", 11));
     if (kids[i].kind == CXCursor_AlignedAttr) {
-      char *arg = close ? text_of(w, open + 1, close - 1) : strdup("");
-      bool keyword = w->text[s] == '_' && !strncmp(w->text + s, "_Alignas", 8);
+      char *arg = close ? text_of(&r, open + 1, close - 1) : strdup("");
+      bool keyword = !strncmp(r.text + s, "_Alignas", 8) ||
+                     !strncmp(r.text + s, "alignas", 7);
       bool number = arg[0] && (isdigit((unsigned char)arg[0]) || arg[0] == '(');
       char *align = !arg[0]    ? strdup("__BIGGEST_ALIGNMENT__")
                     : keyword && !number ? fmt("_Alignof(%s)", arg)
@@ -408,7 +420,15 @@ static void read_attrs(rewriter *w, var *v, CXCursor decl) {
         free(prev);
         free(align);
       }
-    } else if (cleanup && close) {
+    } else if (cleanup) {
+      // The handler's name is edited where it is written: in the file, or
+      // in the body of the macro that declares v.
+      bool editable = clang_File_isEqual(f, w->file) &&
+                      (offset_of(w, l, &here) || v->in_macro);
+      if (!editable || !close) {
+        fail(w, v->name_off, "its cleanup attribute is inside a macro", v->name);
+        continue;
+      }
       unsigned fs = skip_space(w, open + 1), fe = fs;
       while (fe < w->len && is_ident(w->text[fe]))
         fe++;
