@@ -61,6 +61,13 @@ typedef struct {
   bool in_macro; // declared in a macro's body: edited there, for every use
   char *align;             // alignment expression, or NULL
   unsigned cleanup_s, cleanup_e; // cleanup function's name in the text
+  bool cleanup_switch;     // ... in a macro's body: switched (see by_arg)
+  unsigned cleanup_win_s, cleanup_win_e; // the invocation that spells it
+  // Declared by a macro whose body holds the declaration and whose
+  // argument names the variable (#define COUNTER(n) int n = 0; ...).
+  bool by_arg;
+  unsigned inv_start, inv_end; // the invocation in the file
+  unsigned site;               // the initializer (or declarator end) in the body
   unsigned fn_start, body_open;  // the function: its start, its body's '{'
   unsigned body_end;
 } var;
@@ -102,6 +109,11 @@ typedef struct {
   int nswitches, switches_cap;
   range *alignofs; // operands of _Alignof / __alignof__ expressions
   int nalignofs, alignofs_cap;
+  unsigned *sites; // macro-body sites already switched
+  int nsites, sites_cap;
+  char *prolog; // the switches' default definitions
+  size_t prolog_len;
+  FILE *prolog_f;
   char *why;
   const char *path;
 } rewriter;
@@ -229,6 +241,8 @@ static unsigned skip_attributes(rewriter *w, unsigned off) {
     off = after;
   }
 }
+
+static unsigned invocation_end(rewriter *w, unsigned off);
 
 static char *text_of(rewriter *w, unsigned s, unsigned e) {
   return fmt("%.*s", (int)(e - s), w->text + s);
@@ -421,13 +435,20 @@ static void read_attrs(rewriter *w, var *v, CXCursor decl) {
         free(align);
       }
     } else if (cleanup) {
-      // The handler's name is edited where it is written: in the file, or
-      // in the body of the macro that declares v.
-      bool editable = clang_File_isEqual(f, w->file) &&
-                      (offset_of(w, l, &here) || v->in_macro);
-      if (!editable || !close) {
-        fail(w, v->name_off, "its cleanup attribute is inside a macro", v->name);
+      // The handler's name is edited where it is written: in the file, in
+      // the body of the macro that declares v, or, in another macro's
+      // body, through a switch defined around v's declaration.
+      bool in_file = clang_File_isEqual(f, w->file);
+      bool direct = in_file && (offset_of(w, l, &here) || v->in_macro);
+      if (!in_file || !close) {
+        fail(w, v->name_off, "its cleanup attribute is in another file",
+             v->name);
         continue;
+      }
+      if (!direct) {
+        v->cleanup_switch = true;
+        expansion_offset(w, l, &v->cleanup_win_s);
+        v->cleanup_win_e = invocation_end(w, v->cleanup_win_s);
       }
       unsigned fs = skip_space(w, open + 1), fe = fs;
       while (fe < w->len && is_ident(w->text[fe]))
@@ -506,6 +527,28 @@ static unsigned declarator_end(rewriter *w, unsigned off) {
   return last;
 }
 
+// macro_arg reports whether l is a token of a macro's argument, written in
+// the file at the invocation; in_macro_body whether it is written in a
+// macro's body (its file location is then the invocation, not where it is
+// spelled).
+static bool macro_arg(rewriter *w, CXSourceLocation l) {
+  CXFile sf, ff;
+  unsigned so, fo, eo;
+  clang_getSpellingLocation(l, &sf, NULL, NULL, &so);
+  clang_getFileLocation(l, &ff, NULL, NULL, &fo);
+  clang_getExpansionLocation(l, NULL, NULL, NULL, &eo);
+  return sf && ff && clang_File_isEqual(sf, w->file) &&
+         clang_File_isEqual(ff, w->file) && so == fo && fo != eo;
+}
+
+static bool in_macro_body(rewriter *w, CXSourceLocation l) {
+  CXFile sf, ff;
+  unsigned so, fo;
+  clang_getSpellingLocation(l, &sf, NULL, NULL, &so);
+  clang_getFileLocation(l, &ff, NULL, NULL, &fo);
+  return sf && ff && clang_File_isEqual(sf, w->file) && so != fo;
+}
+
 // read_var fills v from its declaration, within the function fn.
 static bool read_var(rewriter *w, var *v, CXCursor fn, unsigned body_open,
                      unsigned body_end) {
@@ -519,8 +562,42 @@ static bool read_var(rewriter *w, var *v, CXCursor fn, unsigned body_open,
     if (!expansion_offset(w, clang_getRangeStart(r), &v->decl_start) ||
         !expansion_offset(w, clang_getRangeEnd(r), &v->decl_end))
       v->name_off = ~0u;
+  } else if (!v->param && macro_arg(w, clang_getCursorLocation(d)) &&
+             spelled_offset(w, clang_getCursorLocation(d), &v->name_off) &&
+             in_macro_body(w, clang_getRangeStart(r)) &&
+             spelled_offset(w, clang_getRangeStart(r), &v->decl_start)) {
+    // The name is a macro's argument, the declaration its body's: the
+    // body is edited through switches (emit_by_arg).
+    v->by_arg = true;
+    v->inv_start = at;
+    v->inv_end = invocation_end(w, at);
+    unsigned end = declarator_end(w, v->decl_start), eq = v->decl_start;
+    while (eq < end && w->text[eq] != '=') {
+      char c = w->text[eq];
+      if (c == '(' || c == '[') {
+        unsigned after = skip_balanced(w, eq);
+        if (!after)
+          break;
+        eq = after;
+      } else
+        eq++;
+    }
+    bool has_init = !clang_Cursor_isNull(clang_Cursor_getVarDeclInitializer(d));
+    if (has_init != (eq < end)) {
+      fail(w, at, "its macro's declaration is not one it can edit", v->name);
+      return false;
+    }
+    if (has_init) {
+      v->init_s = skip_space(w, eq + 1);
+      v->init_e = declarator_end(w, v->init_s);
+      v->site = v->init_s;
+    } else {
+      v->site = skip_attributes(w, end);
+    }
+    v->decl_end = v->inv_end;
   } else if (!v->param &&
              spelled_offset(w, clang_getCursorLocation(d), &v->name_off) &&
+             in_macro_body(w, clang_getCursorLocation(d)) &&
              spelled_offset(w, clang_getRangeStart(r), &v->decl_start) &&
              spelled_offset(w, clang_getRangeEnd(r), &v->decl_end) &&
              v->decl_start <= v->name_off && v->name_off <= v->decl_end &&
@@ -538,6 +615,7 @@ static bool read_var(rewriter *w, var *v, CXCursor fn, unsigned body_open,
   }
   if (v->name_off == ~0u || v->name_off >= w->len ||
       strncmp(w->text + v->name_off, v->name, strlen(v->name))) {
+    v->by_arg = false;
     fail(w, at, "its declaration is inside a macro expansion", v->name);
     return false;
   }
@@ -560,12 +638,12 @@ static bool read_var(rewriter *w, var *v, CXCursor fn, unsigned body_open,
       v->scope_end = w->blocks[i].end;
     }
   CXType t = clang_getCursorType(d);
-  for (int i = 0; i < w->nlabels && !v->in_macro; i++)
+  for (int i = 0; i < w->nlabels && !v->in_macro && !v->by_arg; i++)
     if (w->labels[i].off > v->decl_end && w->labels[i].off < v->scope_end &&
         t.kind != CXType_VariableArray)
       v->jumpsafe = true;
   CXCursor init = clang_Cursor_getVarDeclInitializer(d);
-  if (!clang_Cursor_isNull(init)) {
+  if (!clang_Cursor_isNull(init) && !v->by_arg) {
     // The initializer runs from after '=' to the declaration's end.
     unsigned off = v->name_off + strlen(v->name);
     while (off < v->decl_end && w->text[off] != '=') {
@@ -646,7 +724,102 @@ static void emit_param(rewriter *w, var *v) {
   free(alloc);
 }
 
+// new_site reports whether the macro-body site at off is switched for the
+// first time: its body edit and default definition are made once, for all
+// the macro's expansions.
+static bool new_site(rewriter *w, unsigned off) {
+  for (int i = 0; i < w->nsites; i++)
+    if (w->sites[i] == off)
+      return false;
+  GROW(w, sites, nsites, sites_cap);
+  w->sites[w->nsites++] = off;
+  return true;
+}
+
+// emit_cleanup gives v's cleanup handler a wrapper that takes the moved
+// local's pointer, and names the wrapper where the handler was named.
+static void emit_cleanup(rewriter *w, var *v) {
+  char *fn = text_of(w, v->cleanup_s, v->cleanup_e);
+  add(w, v->fn_start, 0, PRIO_WINDOW_OPEN,
+      fmt("static void __esccleanup_%d(void *__escp) "
+          "{ %s(*(void **)__escp); } ",
+          v->id, fn));
+  if (!v->cleanup_switch) {
+    add(w, v->cleanup_s, v->cleanup_e - v->cleanup_s, PRIO_REPLACE,
+        fmt("__esccleanup_%d", v->id));
+  } else {
+    // In another macro's body: the name there becomes a switch, which is
+    // the handler except around v's declaration.
+    unsigned site = v->cleanup_s;
+    if (new_site(w, site)) {
+      add(w, site, v->cleanup_e - site, PRIO_REPLACE,
+          fmt("__escclean_%u", site));
+      fprintf(w->prolog_f, "#define __escclean_%u %s\n", site, fn);
+    }
+    add(w, v->cleanup_win_s, 0, PRIO_WINDOW_OPEN,
+        fmt("\n#undef __escclean_%u\n#define __escclean_%u __esccleanup_%d\n"
+            "#line %u\n",
+            site, site, v->id, line_of(w, v->cleanup_win_s)));
+    add(w, v->cleanup_win_e, 0, PRIO_WINDOW_CLOSE,
+        fmt("\n#undef __escclean_%u\n#define __escclean_%u %s\n#line %u\n",
+            site, site, fn, line_of(w, v->cleanup_win_e)));
+  }
+  free(fn);
+}
+
+// emit_by_arg moves a local whose declaration a macro's body writes and
+// whose name the invocation's argument gives. The body's initializer (or
+// the end of its declarator) becomes a switch: the initializer as written
+// by default, and, around this invocation, the object's allocation; the
+// name is redefined there as the object, as for other uses in macros.
+static void emit_by_arg(rewriter *w, var *v) {
+  bool init = v->init_e > v->init_s;
+  unsigned site = v->site;
+  if (new_site(w, site)) {
+    if (init) {
+      add(w, v->init_s, 0, PRIO_INIT_OPEN, fmt("__escinit_%u(", site));
+      add(w, v->init_e, 0, PRIO_INIT_CLOSE, strdup(")"));
+      fprintf(w->prolog_f, "#define __escinit_%u(...) __VA_ARGS__\n", site);
+    } else {
+      add(w, site, 0, PRIO_INIT_CLOSE, fmt(" __escnoinit_%u", site));
+      fprintf(w->prolog_f, "#define __escnoinit_%u\n", site);
+    }
+  }
+  const char *n = v->name;
+  char *size = fmt("sizeof(%s)", n);
+  char *alloc = alloc_expr(v, size);
+  char *on =
+      init ? fmt("#undef __escinit_%u\n#define __escinit_%u(...) "
+                 "__extension__({ void *__escp_%u = %s; __typeof__(%s) "
+                 "__esci_%u = __VA_ARGS__; "
+                 "__builtin_memcpy(__escp_%u, (const void *)&__esci_%u, %s); "
+                 "(__typeof__(&%s))__escp_%u; })\n",
+                 site, site, site, alloc, n, site, site, site, size, n, site)
+           : fmt("#undef __escnoinit_%u\n#define __escnoinit_%u = %s\n", site,
+                 site, alloc);
+  char *off = init ? fmt("#undef __escinit_%u\n#define __escinit_%u(...) "
+                         "__VA_ARGS__\n",
+                         site, site)
+                   : fmt("#undef __escnoinit_%u\n#define __escnoinit_%u\n",
+                         site, site);
+  add(w, v->inv_start, 0, PRIO_WINDOW_OPEN,
+      fmt("\n#define %s (*%s)\n%s#line %u\n", n, n, on,
+          line_of(w, v->inv_start)));
+  add(w, v->inv_end, 0, PRIO_WINDOW_CLOSE,
+      fmt("\n#undef %s\n%s#line %u\n", n, off, line_of(w, v->inv_end)));
+  free(on);
+  free(off);
+  free(size);
+  free(alloc);
+  if (v->cleanup_e > v->cleanup_s)
+    emit_cleanup(w, v);
+}
+
 static void emit_var(rewriter *w, var *v) {
+  if (v->by_arg) {
+    emit_by_arg(w, v);
+    return;
+  }
   unsigned name_end = v->name_off + strlen(v->name);
   add(w, v->name_off, 0, PRIO_DECL_OPEN, strdup("(*"));
   add(w, name_end, 0, PRIO_DECL_CLOSE, strdup(")"));
@@ -715,16 +888,8 @@ static void emit_var(rewriter *w, var *v) {
             "%s(__typeof__(%s))__escp_%d; })",
             v->id, v->id, size, keep, v->name, v->id));
   }
-  if (v->cleanup_e > v->cleanup_s) {
-    char *fn = text_of(w, v->cleanup_s, v->cleanup_e);
-    add(w, v->cleanup_s, v->cleanup_e - v->cleanup_s, PRIO_REPLACE,
-        fmt("__esccleanup_%d", v->id));
-    add(w, v->fn_start, 0, PRIO_WINDOW_OPEN,
-        fmt("static void __esccleanup_%d(void *__escp) "
-            "{ %s(*(void **)__escp); } ",
-            v->id, fn));
-    free(fn);
-  }
+  if (v->cleanup_e > v->cleanup_s)
+    emit_cleanup(w, v);
   free(keep);
   free(size);
   free(alloc);
@@ -815,6 +980,8 @@ static void emit_uses(rewriter *w, var *vars, int nvars) {
       fail(w, v->name_off, "a use of it is not in this file", v->name);
       continue;
     }
+    if (v->by_arg && at == v->inv_start)
+      continue; // inside the declaring invocation's window (emit_by_arg)
     unsigned end = invocation_end(w, at);
     if (names_member(w, at, end, v->name)) {
       // A member of the same name would be rewritten too: edit the argument.
@@ -1000,6 +1167,7 @@ rewrite_status rewrite_unit(const rewrite_request *r, const strlist *flags,
     for (size_t i = 0; i < w.len; i++)
       if (w.text[i] == '\n')
         w.lines[w.nlines++] = i + 1;
+    w.prolog_f = open_memstream(&w.prolog, &w.prolog_len);
     int next = 1;
     arena a = {0};
     int n;
@@ -1010,6 +1178,7 @@ rewrite_status rewrite_unit(const rewrite_request *r, const strlist *flags,
           clang_isCursorDefinition(top[i]))
         rewrite_function(&w, top[i], &moved, &next);
     arena_free(&a);
+    fclose(w.prolog_f);
     char *body = w.why ? NULL : edits_apply(&w.ed, w.text, w.len);
     if (!w.why && !body)
       w.why = fmt("%s: overlapping edits", r->path);
@@ -1019,11 +1188,12 @@ rewrite_status rewrite_unit(const rewrite_request *r, const strlist *flags,
     } else {
       size_t size;
       FILE *f = open_memstream(out, &size);
-      fputs("__extension__ extern void *__escrt_new(__SIZE_TYPE__) "
-            "__asm__(\"escrt_new\"); __extension__ extern void "
-            "*__escrt_new_noscan(__SIZE_TYPE__) "
-            "__asm__(\"escrt_new_noscan\");\n#line 1 ",
-            f);
+      fprintf(f,
+              "__extension__ extern void *__escrt_new(__SIZE_TYPE__) "
+              "__asm__(\"escrt_new\"); __extension__ extern void "
+              "*__escrt_new_noscan(__SIZE_TYPE__) "
+              "__asm__(\"escrt_new_noscan\");\n%s#line 1 ",
+              w.prolog);
       c_string(f, r->line_name);
       fprintf(f, "\n%s", body);
       fclose(f);
@@ -1039,6 +1209,8 @@ rewrite_status rewrite_unit(const rewrite_request *r, const strlist *flags,
     free(w.switches);
     free(w.switch_spans);
     free(w.alignofs);
+    free(w.sites);
+    free(w.prolog);
   }
   for (int i = 0; i < moved.len; i++)
     free(moved.items[i]);
