@@ -23,7 +23,9 @@
 // compiled as written after one line on stderr naming the file, so that
 // the user's build goes on; that fallback is a bug of ours, and
 // ESCAPE_CC_STRICT=1 makes it fatal. A unit that does not compile as
-// written gets exactly the real compiler's diagnostics and status.
+// written gets exactly the real compiler's diagnostics and status: when a
+// rewritten command fails, the command as written runs, and if it fails
+// too, its diagnostics are the ones shown.
 //
 // Linking a program or shared library adds the runtime (link.c says what).
 #include "escape-cc.h"
@@ -33,6 +35,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +112,32 @@ static char *runtime_dir(void) {
     abort();
   free(dir);
   return found;
+}
+
+// Temporaries still on disk when a signal ends escape-cc (make interrupted)
+// are removed by the handler, which then dies of the same signal.
+static const char *volatile pending[64];
+static volatile int npending;
+
+static void remove_pending(int sig) {
+  for (int i = 0; i < npending; i++)
+    if (pending[i])
+      unlink(pending[i]);
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void remove_on_signal(const char *path) {
+  if (npending == 0) {
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+      struct sigaction sa = {.sa_handler = remove_pending};
+      sigemptyset(&sa.sa_mask);
+      sigaction(sigs[i], &sa, NULL);
+    }
+  }
+  if (npending < 64)
+    pending[npending++] = path;
 }
 
 // write_temp writes text beside path (or in $TMPDIR) under a unique name.
@@ -354,26 +383,39 @@ static int compile(const command *c, source *src, int nsrc, int only,
     }
     return 0;
   }
-  // The rewritten units were rejected: that is our bug.
+  // The rewritten units were rejected. If the command fails as written
+  // too, the errors are the user's, and theirs are what the user sees;
+  // otherwise the rewrite was wrong: our bug, said in one line.
   for (int s = 0; s < nsrc; s++)
-    if ((only < 0 || s == only) && src[s].temp) {
+    if ((only < 0 || s == only) && src[s].temp)
+      src[s].fell_back = true;
+  strlist plain = {0};
+  build_argv(c, src, nsrc, only, libdir, false, &plain);
+  char *plain_errors = NULL;
+  int plain_status = run_command(plain.v, &plain_errors);
+  strlist_free(&plain);
+  if (plain_status != 0) {
+    fputs(plain_errors, stderr);
+    free(plain_errors);
+    free(errors);
+    return plain_status;
+  }
+  for (int s = 0; s < nsrc; s++)
+    if ((only < 0 || s == only) && src[s].temp)
       fprintf(stderr,
               "escape-cc: %s: %s: the rewritten unit did not compile; "
               "compiled as written\n",
               strict() ? "error" : "warning", c->args.v[src[s].arg]);
-      src[s].fell_back = true;
-    }
   if (strict()) {
     fputs(errors, stderr);
     free(errors);
+    free(plain_errors);
     return status ? status : 1;
   }
+  fputs(plain_errors, stderr);
+  free(plain_errors);
   free(errors);
-  strlist plain = {0};
-  build_argv(c, src, nsrc, only, libdir, false, &plain);
-  status = run_command(plain.v, NULL);
-  strlist_free(&plain);
-  return status;
+  return 0;
 }
 
 static int drive(int argc, char **argv) {
@@ -460,6 +502,8 @@ static int drive(int argc, char **argv) {
       break;
     case REWRITE_DONE:
       s->temp = write_temp(path, text, &s->in_tmpdir);
+      if (s->temp && !c.keep_temps)
+        remove_on_signal(s->temp);
       if (!s->temp) {
         fprintf(stderr, "escape-cc: %s: %s: cannot write the rewritten unit: "
                         "%s; compiled as written\n",
@@ -491,6 +535,9 @@ static int drive(int argc, char **argv) {
     }
   }
   for (int s = 0; s < nsrc; s++) {
+    for (int i = 0; i < npending; i++)
+      if (pending[i] == src[s].temp)
+        pending[i] = NULL;
     if (src[s].temp) {
       if (c.keep_temps)
         fprintf(stderr, "escape-cc: kept %s\n", src[s].temp);
