@@ -27,10 +27,16 @@
 //     stringification (#x) right; if the invocation names a member x
 //     (s.x, p->x), an argument spelled in the file is edited in place.
 //   - goto and switch past a declaration: when a label, case or default
-//     follows the declaration in its block, the object is also held in a
-//     void * declared at the top of the function, every use goes through
-//     it, and each such label allocates the object if the jump skipped the
-//     declaration (C gives the skipped variable an indeterminate value).
+//     follows the declaration in its block, the object is held in a void *
+//     declared at the top of the function and reset on each entry into the
+//     block (its '{', a goto into it from outside, the switch that jumps
+//     into it); the initializer allocates it, or else the first use does,
+//     so a jump past the declaration finds a fresh object (C gives the
+//     skipped variable an indeterminate value).
+//   - Declarations a macro writes: wholly in its body, the body is edited
+//     (every expansion moves); named by its argument, the body's
+//     initializer becomes a switch macro, the initializer by default and
+//     the allocation around this invocation (emit_by_arg).
 //   - By-value parameters: the parameter is renamed and a local of its name
 //     is moved to heap at the top of the body, initialized from it.
 //   - Compound literals whose address escapes: copied into a new object.
@@ -54,6 +60,7 @@ typedef struct {
   int id; // suffix of the names it generates
   const char *name;
   bool param, jumpsafe;
+  char *alloc; // jumpsafe: its allocation, made by the first use
   unsigned decl_start, decl_end; // extent of the declaration
   unsigned name_off;
   unsigned init_s, init_e; // initializer, when init_e > init_s
@@ -73,7 +80,7 @@ typedef struct {
 } var;
 
 typedef struct {
-  unsigned off, insert; // the label; where its statement starts
+  unsigned off; // a label, case or default
 } label;
 
 typedef struct {
@@ -107,7 +114,7 @@ typedef struct {
   range *switches; // each switch statement's condition
   range *switch_spans; // ... and the whole statement
   int nswitches, switches_cap;
-  range *alignofs; // operands of _Alignof / __alignof__ expressions
+  range *alignofs; // sizeof, _Alignof and __alignof__ expressions
   int nalignofs, alignofs_cap;
   unsigned *sites; // macro-body sites already switched
   int nsites, sites_cap;
@@ -252,12 +259,12 @@ static char *text_of(rewriter *w, unsigned s, unsigned e) {
 // Walking a function
 //
 
-static void push_label(rewriter *w, unsigned off, unsigned insert) {
+static void push_label(rewriter *w, unsigned off) {
   if (w->nlabels == w->labels_cap) {
     w->labels_cap = w->labels_cap ? 2 * w->labels_cap : 16;
     w->labels = realloc(w->labels, w->labels_cap * sizeof *w->labels);
   }
-  w->labels[w->nlabels++] = (label){off, insert};
+  w->labels[w->nlabels++] = (label){off};
 }
 
 static void push_block(rewriter *w, unsigned s, unsigned e) {
@@ -330,7 +337,8 @@ static enum CXChildVisitResult walk_body(CXCursor c, CXCursor parent,
   case CXCursor_UnaryExpr: {
     range r;
     if (extent_offsets(w, c, &r.start, &r.end) &&
-        (!strncmp(w->text + r.start, "_Alignof", 8) ||
+        (!strncmp(w->text + r.start, "sizeof", 6) ||
+         !strncmp(w->text + r.start, "_Alignof", 8) ||
          !strncmp(w->text + r.start, "__alignof", 9) ||
          !strncmp(w->text + r.start, "alignof", 7))) {
       GROW(w, alignofs, nalignofs, alignofs_cap);
@@ -357,14 +365,9 @@ static enum CXChildVisitResult walk_body(CXCursor c, CXCursor parent,
   case CXCursor_LabelStmt:
   case CXCursor_CaseStmt:
   case CXCursor_DefaultStmt: {
-    CXCursor sub = clang_getNullCursor();
-    clang_visitChildren(c, last_child, &sub);
-    unsigned off, insert;
-    if (!clang_Cursor_isNull(sub) &&
-        expansion_offset(w, clang_getCursorLocation(c), &off) &&
-        expansion_offset(w, clang_getRangeStart(clang_getCursorExtent(sub)),
-                         &insert))
-      push_label(w, off, insert);
+    unsigned off;
+    if (expansion_offset(w, clang_getCursorLocation(c), &off))
+      push_label(w, off);
     break;
   }
   default:
@@ -678,15 +681,26 @@ static bool is_zero_init(rewriter *w, var *v) {
   return !strcmp(buf, "{0}") || !strcmp(buf, "{}") || !strcmp(buf, "0");
 }
 
-// use_form is what a use of v at off becomes.
-static char *use_form(var *v, unsigned off) {
+// use_form_in is what a use of v at off becomes; unevaluated when it is an
+// operand of sizeof or _Alignof.
+static char *use_form_in(var *v, unsigned off, bool unevaluated) {
   if (v->param && (off < v->body_open || off >= v->body_end))
     return fmt("__escparam_%d", v->id);
   if (v->init_e > v->init_s && off >= v->init_s && off < v->init_e)
     return fmt("(*(__typeof__(%s))__escp_%d)", v->name, v->id);
-  if (v->jumpsafe)
+  if (v->jumpsafe && unevaluated)
     return fmt("(*(__typeof__(%s))__escv_%d)", v->name, v->id);
+  if (v->jumpsafe)
+    return fmt("(*(__typeof__(%s))(__escv_%d ? __escv_%d : (__escv_%d = %s)))",
+               v->name, v->id, v->id, v->id, v->alloc);
   return fmt("(*%s)", v->name);
+}
+
+static char *use_form(rewriter *w, var *v, unsigned off) {
+  bool unevaluated = false;
+  for (int i = 0; i < w->nalignofs; i++)
+    unevaluated |= w->alignofs[i].start < off && off < w->alignofs[i].end;
+  return use_form_in(v, off, unevaluated);
 }
 
 //
@@ -836,15 +850,24 @@ static void emit_var(rewriter *w, var *v) {
   }
   char *size = fmt("sizeof(*%s)", v->name);
   char *alloc = alloc_expr(v, size);
+  v->alloc = strdup(alloc);
   char *keep = v->jumpsafe ? fmt("__escv_%d = __escp_%d; ", v->id, v->id)
                            : strdup("");
   if (v->jumpsafe) {
-    // The object is made where the declaration is reached, or at a label
-    // after it that a jump reached first. A jump into the block from
+    // The object is made where the declaration's initializer runs, or by
+    // the first use after a jump past it. A jump into the block from
     // outside, and each entry into the block, start without one.
     add(w, v->body_open + 1, 0, PRIO_DECL_OPEN,
         fmt(" void *__escv_%d = 0;", v->id));
-    if (w->text[v->scope_start] == '{' && v->scope_start != v->body_open)
+    // (A switch's body is entered only by its jump, which resets.)
+    bool switch_body = false;
+    for (int i = 0; i < w->nswitches; i++) {
+      unsigned close = skip_space(w, w->switches[i].end);
+      switch_body |= close < w->len && w->text[close] == ')' &&
+                     skip_space(w, close + 1) == v->scope_start;
+    }
+    if (w->text[v->scope_start] == '{' && v->scope_start != v->body_open &&
+        !switch_body)
       add(w, v->scope_start + 1, 0, PRIO_DECL_OPEN,
           fmt(" __escv_%d = 0;", v->id));
     for (int i = 0; i < w->ngotos; i++) {
@@ -864,18 +887,13 @@ static void emit_var(rewriter *w, var *v) {
             fmt("(__escv_%d = 0, ", v->id));
         add(w, w->switches[i].end, 0, PRIO_LITERAL_CLOSE, strdup(")"));
       }
-    for (int i = 0; i < w->nlabels; i++)
-      if (w->labels[i].off > v->decl_end && w->labels[i].off < v->scope_end)
-        add(w, w->labels[i].insert, 0, PRIO_LABEL,
-            fmt("if (!__escv_%d) __escv_%d = %s; ", v->id, v->id, alloc));
   }
   if (v->init_e <= v->init_s) {
-    unsigned at = skip_attributes(w, v->decl_end);
-    add(w, at, 0, PRIO_INIT_CLOSE,
-        v->jumpsafe ? fmt(" = __extension__({ void *__escp_%d = %s; %s"
-                          "(__typeof__(%s))__escp_%d; })",
-                          v->id, alloc, keep, v->name, v->id)
-                    : fmt(" = %s", alloc));
+    // A jump-safe local without an initializer gets its object at its
+    // first use (use_form_in), wherever the jump landed.
+    if (!v->jumpsafe)
+      add(w, skip_attributes(w, v->decl_end), 0, PRIO_INIT_CLOSE,
+          fmt(" = %s", alloc));
   } else if (is_zero_init(w, v) && !v->jumpsafe) {
     add(w, v->init_s, v->init_e - v->init_s, PRIO_REPLACE, strdup(alloc));
   } else {
@@ -957,7 +975,7 @@ static void emit_uses(rewriter *w, var *vars, int nvars) {
       if (spelled_offset(w, l, &off) &&
           !strncmp(w->text + off, v->name, strlen(v->name))) {
         if (!edits_replaces(&w->ed, off))
-          add(w, off, strlen(v->name), PRIO_REPLACE, use_form(v, off));
+          add(w, off, strlen(v->name), PRIO_REPLACE, use_form(w, v, off));
       }
       else
         fail(w, v->name_off, "a use of it is not spelled in this file",
@@ -967,13 +985,14 @@ static void emit_uses(rewriter *w, var *vars, int nvars) {
     if (offset_of(w, l, &off)) {
       bool in_alignof = false;
       for (int j = 0; j < w->nalignofs && v->align; j++)
-        in_alignof |= w->alignofs[j].start < off && off < w->alignofs[j].end;
+        in_alignof |= w->alignofs[j].start < off && off < w->alignofs[j].end &&
+                      strncmp(w->text + w->alignofs[j].start, "sizeof", 6);
       // _Alignof(x) is the declared alignment: a member that has it.
       add(w, off, strlen(v->name), PRIO_REPLACE,
           in_alignof ? fmt("(((struct { __typeof__(*%s) __esca "
                            "__attribute__((aligned(%s))); } *)%s)->__esca)",
                            v->name, v->align, v->name)
-                     : use_form(v, off));
+                     : use_form(w, v, off));
       continue;
     }
     if (!expansion_offset(w, l, &at)) {
@@ -990,7 +1009,7 @@ static void emit_uses(rewriter *w, var *vars, int nvars) {
       clang_getSpellingLocation(l, &sf, NULL, NULL, &so);
       if (sf && clang_File_isEqual(sf, w->file) &&
           !strncmp(w->text + so, v->name, strlen(v->name)))
-        add(w, so, strlen(v->name), PRIO_REPLACE, use_form(v, so));
+        add(w, so, strlen(v->name), PRIO_REPLACE, use_form(w, v, so));
       else
         fail(w, at, "a macro names it and a member of the same name",
              v->name);
@@ -1003,7 +1022,7 @@ static void emit_uses(rewriter *w, var *vars, int nvars) {
       continue;
     wins = realloc(wins, (nwins + 1) * sizeof *wins);
     wins[nwins++] = (window){v, at};
-    char *form = use_form(v, at);
+    char *form = use_form(w, v, at);
     add(w, at, 0, PRIO_WINDOW_OPEN,
         fmt("\n#define %s %s\n#line %u\n", v->name, form, line_of(w, at)));
     add(w, end, 0, PRIO_WINDOW_CLOSE,
@@ -1116,6 +1135,7 @@ static void rewrite_function(rewriter *w, CXCursor fn, vec *moved, int *next) {
   for (int i = 0; i < nvars; i++) {
     free((char *)vars[i].name);
     free(vars[i].align);
+    free(vars[i].alloc);
   }
   free(vars);
   free(mine);
