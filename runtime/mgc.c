@@ -419,12 +419,7 @@ static void *worker(void *arg) {
 }
 
 static void start_worker(void) {
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  pthread_t tid;
-  gc.worker_running = pthread_create(&tid, &attr, worker, NULL) == 0;
-  pthread_attr_destroy(&attr);
+  gc.worker_running = newosproc(worker, NULL, 0) == 0;
 }
 
 // concurrent says whether the worker collects, starting it the first time.

@@ -19,13 +19,21 @@
 //     thread-local blocks, and its stack from the stopped stack pointer
 //     (less the 128-byte red zone a leaf function may use below it) to the
 //     top. When the thread was running a goroutine, that is the goroutine's
-//     stack, and the thread's own stack is scanned from where g0 left it;
+//     stack, and the thread's own stack is scanned from where g0 left it.
+//     Under AddressSanitizer's detect_stack_use_after_return, the fake
+//     frames of the thread's own fake stack that its registers and stacks
+//     point into are scanned too: an instrumented function keeps its fake
+//     frame's address, in a register or its real frame, until it returns
+//     (scan_fake_frames). Goroutines' fake frames are not;
 //   - every other live goroutine's stack, its used part: from the saved
 //     stack pointer, where the switch left the registers, to the top. A
 //     goroutine marked running whose thread is elsewhere (on the system
 //     stack, or half way through a switch) has its whole stack scanned;
 //   - every object allocated by malloc and not freed: the program frees
-//     those, and what they point to lives as long as they do.
+//     those, and what they point to lives as long as they do. Under a
+//     sanitizer that keeps its own allocator, malloc's are its chunks
+//     (cgo.c sanitizer_chunks_each), which written pages do not track:
+//     the mark's last stop scans them all again.
 // Objects in malloc's spans and stacks are not marked: they are not the
 // collector's to free.
 //
@@ -332,13 +340,7 @@ static void start_helpers(void) {
   if (want > MAX_MARKERS - 1)
     want = MAX_MARKERS - 1;
   while (par.nhelpers < want) {
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    pthread_t tid;
-    int err = pthread_create(&tid, &attr, helper, &markers[par.nhelpers + 1]);
-    pthread_attr_destroy(&attr);
-    if (err != 0)
+    if (newosproc(helper, &markers[par.nhelpers + 1], 0) != 0)
       break; // fewer helpers, same mark
     par.nhelpers++;
   }
@@ -413,14 +415,38 @@ static void scan_stack(uintptr_t lo, uintptr_t hi) {
   result->stack_bytes += hi - lo;
 }
 
-// scan_below_sp scans [sp - RED_ZONE, hi), kept within [lo, hi).
-static void scan_from_sp(uintptr_t sp, uintptr_t lo, uintptr_t hi) {
-  sp = sp - lo >= RED_ZONE ? sp - RED_ZONE : lo;
-  scan_stack(sp, hi);
-}
-
 static bool within(uintptr_t p, uintptr_t lo, uintptr_t hi) {
   return p >= lo && p < hi;
+}
+
+// scan_fake_frames scans the live frames of fake stack fs that the words of
+// [lo, hi) point into. Each frame is scanned once per word that points into
+// it: a function's few copies of its frame's address cost a rescan each.
+NO_SANITIZE_ADDRESS static void scan_fake_frames(void *fs, uintptr_t lo,
+                                                 uintptr_t hi) {
+  if (fs == NULL)
+    return;
+  const uintptr_t *p = (const uintptr_t *)((lo + 7) & ~(uintptr_t)7);
+  const uintptr_t *end = (const uintptr_t *)(hi & ~(uintptr_t)7);
+  for (; p < end; p++) {
+    void *beg, *fend;
+    if (__asan_addr_is_in_fake_stack(fs, (void *)*p, &beg, &fend) != NULL)
+      scan_stack((uintptr_t)beg, (uintptr_t)fend);
+  }
+}
+
+// scan_thread_stack scans [lo, hi) of thread t's stacks, and the fake
+// frames it points into.
+static void scan_thread_stack(gcthread *t, uintptr_t lo, uintptr_t hi) {
+  scan_stack(lo, hi);
+  scan_fake_frames(t->fake_stack, lo, hi);
+}
+
+// scan_from_sp scans [sp - RED_ZONE, hi) of thread t, kept within [lo, hi).
+static void scan_from_sp(gcthread *t, uintptr_t sp, uintptr_t lo,
+                         uintptr_t hi) {
+  sp = sp - lo >= RED_ZONE ? sp - RED_ZONE : lo;
+  scan_thread_stack(t, sp, hi);
 }
 
 static void scan_thread_tls(gcthread *t) {
@@ -430,22 +456,25 @@ static void scan_thread_tls(gcthread *t) {
 
 // scan_stopped_thread scans a thread the stop interrupted.
 static void scan_stopped_thread(gcthread *t) {
-  if (t->ctx != NULL)
+  if (t->ctx != NULL) {
     scan((uintptr_t)t->ctx, (uintptr_t)t->ctx + t->ctx_size);
+    scan_fake_frames(t->fake_stack, (uintptr_t)t->ctx,
+                     (uintptr_t)t->ctx + t->ctx_size);
+  }
   scan_thread_tls(t);
   m *mp = t->m;
   g *cg = mp != NULL ? mp->curg : NULL;
   if (cg != NULL && within(t->sp, cg->sched.stk.lo, cg->sched.stk.hi)) {
-    scan_from_sp(t->sp, cg->sched.stk.lo, cg->sched.stk.hi);
+    scan_from_sp(t, t->sp, cg->sched.stk.lo, cg->sched.stk.hi);
     cg->gcscanned = cycle;
     if (within(mp->g0.sp, t->stack_lo, t->stack_hi))
-      scan_stack(mp->g0.sp, t->stack_hi);
+      scan_thread_stack(t, mp->g0.sp, t->stack_hi);
     else
-      scan_stack(t->stack_lo, t->stack_hi);
+      scan_thread_stack(t, t->stack_lo, t->stack_hi);
   } else if (within(t->sp, t->stack_lo, t->stack_hi)) {
-    scan_from_sp(t->sp, t->stack_lo, t->stack_hi);
+    scan_from_sp(t, t->sp, t->stack_lo, t->stack_hi);
   } else { // a stack we do not know: all of the thread's own
-    scan_stack(t->stack_lo, t->stack_hi);
+    scan_thread_stack(t, t->stack_lo, t->stack_hi);
   }
 }
 
@@ -466,8 +495,10 @@ static NOINLINE void scan_self(gcthread *t) {
   __builtin_unwind_init();
   uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
   scan_thread_tls(t);
+  if (t->fake_stack == NULL && tls_m == NULL)
+    t->fake_stack = asan_fake_stack(); // see suspend (stoptheworld.c)
   if (within(sp, t->stack_lo, t->stack_hi))
-    scan_stack(sp, t->stack_hi);
+    scan_thread_stack(t, sp, t->stack_hi);
   else
     throw("garbage collection off the thread's own stack");
   m *mp = tls_m;
@@ -524,6 +555,12 @@ static void scan_malloc_objects(void) {
   }
 }
 
+// scan_sanitizer_chunks scans a sanitizer's malloc chunks (cgo.c).
+static void scan_sanitizer_chunks(void) {
+  if (sanitizer_chunks_each != NULL)
+    sanitizer_chunks_each(scan);
+}
+
 // gc_collect_globals lists the writable segments of every loaded module,
 // and starts the helper markers the first time. The world is running:
 // dl_iterate_phdr takes the loader's lock.
@@ -577,6 +614,7 @@ void gc_mark(gc_mark_result *r) {
   scan_globals();
   scan_threads(r, self);
   scan_malloc_objects();
+  scan_sanitizer_chunks();
   drain_all();
   end_mark(r);
 }
@@ -600,7 +638,8 @@ void gc_mark(gc_mark_result *r) {
 //   3. gc_mark_finish, the world stopped again: the roots again, all of
 //      them, and on every page written since the preclean (or carried
 //      over by it), malloc's objects and the marked objects of scanned
-//      kind; then every marker drains what that found.
+//      kind, and a sanitizer's malloc chunks, all of them; then every
+//      marker drains what that found.
 //
 // Objects allocated after step 1 count as marked (Go's allocate-black):
 // a span made collected during the mark carries its number (gcborn), the
@@ -636,6 +675,7 @@ void gc_mark_roots(gc_mark_result *r) {
   cycle++;
   scan_threads(r, tls_gcthread);
   scan_malloc_objects();
+  scan_sanitizer_chunks();
 }
 
 // Step 2. The globals are not heap pages, whose writes count: step 3 scans
@@ -743,6 +783,7 @@ void gc_mark_finish(gc_mark_result *r) {
   dirty_each(heap_space_.base,
              heap_space_.base + heap_space_.npages * PAGE_SIZE, false,
              rescan_written);
+  scan_sanitizer_chunks();
   drain_all();
   skip_born = 0; // what was allocated during the mark counted as marked
   end_mark(r);

@@ -202,14 +202,8 @@ static void schedinit(void) {
     sched.pidle = pp;
   }
   sched.npidle = sched.gomaxprocs;
-  pthread_attr_t attr;
-  pthread_t tid;
-  pthread_attr_init(&attr);
-  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  pthread_attr_setstacksize(&attr, 64 << 10);
-  if (pthread_create(&tid, &attr, sysmon, NULL) != 0)
+  if (newosproc(sysmon, NULL, 64 << 10) != 0)
     fatal("newosproc: cannot create a thread");
-  pthread_attr_destroy(&attr);
 }
 
 void procs_init(void) { pthread_once(&sched_once, schedinit); }
@@ -404,13 +398,7 @@ enum { NOTE_IDLE, NOTE_WOKEN, NOTE_SLEEPING };
 
 // newm starts a thread for mp, which holds mp->nextp.
 static void newm(m *mp) {
-  pthread_attr_t attr;
-  pthread_t tid;
-  pthread_attr_init(&attr);
-  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  int err = pthread_create(&tid, &attr, mstart, mp);
-  pthread_attr_destroy(&attr);
-  if (err != 0)
+  if (newosproc(mstart, mp, 0) != 0)
     fatal("newosproc: cannot create a thread");
 }
 

@@ -716,6 +716,10 @@ int64_t timers_next(void);
 // stoptheworld.c: the threads the collector knows, and stopping them
 //
 
+// The signal that stops a thread: SIGPWR, as Boehm's collector uses on
+// Linux; nothing else in a program usually claims it.
+#define STW_SIGNAL SIGPWR
+
 // GC_TLS_MAX is how many modules' thread-local blocks a thread's record
 // keeps.
 #define GC_TLS_MAX 16
@@ -734,6 +738,9 @@ typedef struct gcthread {
   size_t ctx_size;
   m *m;
   void *altstack; // the signal stack we gave it, or NULL
+  // AddressSanitizer's fake stack of the thread's own stack, or NULL (see
+  // asan_fake_stack below).
+  void *fake_stack;
   struct gcthread *next;
   // The collected objects' caches (mgcalloc.c): the current span per kind
   // and class, &empty_mspan when none.
@@ -748,6 +755,40 @@ gcthread *gc_register_thread(void);
 void stw_init(void);
 void stop_the_world(void);
 void start_the_world(void);
+
+// newosproc starts a detached thread of the runtime's own (the collector's
+// worker and helpers, sysmon, an M) running fn(arg), with a stack of
+// stacksize bytes (0: the default); it returns pthread_create's error.
+// cgo.c's pthread_create, where linked, does not register such a thread
+// (tls_newosproc): the stop leaves the collector's helpers running.
+int newosproc(void *(*fn)(void *), void *arg, size_t stacksize);
+extern __thread bool tls_newosproc __attribute__((tls_model("initial-exec")));
+
+// AddressSanitizer's fake stack. Under detect_stack_use_after_return, a
+// local whose address is taken lives in a fake frame, off the stack, and
+// the stack keeps only a pointer into it. The functions are weak: a runtime
+// built without the sanitizer, linked into a program built with it (as
+// escape-cc links libescrt-cc-nomalloc.a), finds them at run time, and
+// without the sanitizer they are NULL. asan_fake_stack returns the calling
+// thread's fake stack, or NULL; a frame of it is live while
+// __asan_addr_is_in_fake_stack finds it (mgcmark.c scan_fake_frames).
+void *__asan_get_current_fake_stack(void) __attribute__((weak));
+void *__asan_addr_is_in_fake_stack(void *fake_stack, void *addr, void **beg,
+                                   void **end) __attribute__((weak));
+static inline void *asan_fake_stack(void) {
+  return __asan_get_current_fake_stack != NULL ? __asan_get_current_fake_stack()
+                                               : NULL;
+}
+
+//
+// cgo.c: what escape-cc links into every program (libescrt-cc*.a only)
+//
+
+// sanitizer_chunks_each calls fn on [lo, hi) of every chunk that a
+// sanitizer's allocator handed out and has not taken back, under the
+// lock that keeps them; weak: NULL where cgo.c is not linked.
+void sanitizer_chunks_each(void (*fn)(uintptr_t lo, uintptr_t hi))
+    __attribute__((weak));
 
 //
 // mgcsweep.c: the collected spans' lists and lazy sweeping

@@ -5,11 +5,15 @@
 // a collected object, when it becomes an M of the scheduler, or when it
 // calls escrt_gc_register_thread; a key's destructor removes it when it
 // exits. Registration records what the collector will scan of it: its own
-// stack's bounds (pthread_getattr_np) and its modules' thread-local blocks
+// stack's bounds (pthread_getattr_np), its modules' thread-local blocks
 // (dl_iterate_phdr's dlpi_tls_data, the calling thread's instance of each
-// PT_TLS segment). It also gives the thread a signal stack, unless it has
-// one: an M may be on a 2 KB goroutine stack when the signal comes, and the
-// kernel's signal frame alone is larger than that.
+// PT_TLS segment) and, under AddressSanitizer, its fake stack (runtime.h
+// asan_fake_stack), which only the thread itself can name. It also gives
+// the thread a signal stack, unless it has one: an M may be on a 2 KB
+// goroutine stack when the signal comes, and the kernel's signal frame
+// alone is larger than that. A program linked by escape-cc registers every
+// thread as it starts (cgo.c); the runtime's own threads start through
+// newosproc.
 //
 // stop_the_world sends STW_SIGNAL to every registered thread but the
 // caller and waits until each has said where it stopped. The handler
@@ -37,9 +41,6 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-// The signal that stops a thread: SIGPWR, as Boehm's collector uses on
-// Linux; nothing else in a program usually claims it.
-#define STW_SIGNAL SIGPWR
 // The signal stack a registered thread gets: the kernel's frame (up to
 // 3.5 KB with AVX-512 state) and the handler's.
 #define ALTSTACK_SIZE (64 * 1024)
@@ -48,6 +49,7 @@ __thread int tls_nostop __attribute__((tls_model("initial-exec")));
 __thread volatile int tls_stop_pending
     __attribute__((tls_model("initial-exec")));
 __thread gcthread *tls_gcthread __attribute__((tls_model("initial-exec")));
+__thread bool tls_newosproc __attribute__((tls_model("initial-exec")));
 
 gcthread *gc_threads;
 
@@ -70,6 +72,11 @@ static void suspend(gcthread *t, uintptr_t sp, const void *ctx, size_t n) {
   t->ctx = ctx;
   t->ctx_size = n;
   t->m = tls_m;
+  // A fake stack made after registration (compilers' "always" mode of
+  // use-after-return makes it at the first fake frame); on a thread that
+  // runs goroutines the current one may be a goroutine's.
+  if (t->fake_stack == NULL && t->m == NULL)
+    t->fake_stack = asan_fake_stack();
   if (atomic_fetch_sub(&stw.pending, 1) == 1)
     futexwakeup(&stw.pending, 1);
   while (atomic_load(&stw.gen) == gen)
@@ -263,6 +270,7 @@ gcthread *gc_register_thread(void) {
   t->stack_lo = (uintptr_t)lo;
   t->stack_hi = (uintptr_t)lo + size;
   dl_iterate_phdr(add_tls_block, t);
+  t->fake_stack = asan_fake_stack();
   t->altstack = give_altstack();
   for (int k = 0; k < GC_KINDS; k++)
     for (int c = 0; c < NUM_SIZE_CLASSES; c++)
@@ -280,4 +288,18 @@ void escrt_gc_register_thread(void) {
   if (tls_g != NULL)
     fatal("escrt_gc_register_thread called on a goroutine");
   gc_register_thread();
+}
+
+int newosproc(void *(*fn)(void *), void *arg, size_t stacksize) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  if (stacksize != 0)
+    pthread_attr_setstacksize(&attr, stacksize);
+  pthread_t tid;
+  tls_newosproc = true;
+  int err = pthread_create(&tid, &attr, fn, arg);
+  tls_newosproc = false;
+  pthread_attr_destroy(&attr);
+  return err;
 }

@@ -9,7 +9,9 @@
 //   - the data and bss of the executable and of every shared library,
 //   - the thread-local variables of registered threads,
 //   - the stacks and registers of registered threads, and the used part of
-//     every goroutine's stack,
+//     every goroutine's stack; under AddressSanitizer, the fake frames
+//     (detect_stack_use_after_return) that a thread's stack and registers
+//     point into,
 //   - every object from escrt_malloc and friends that is not freed yet,
 //   - and every collected object found so, except noscan ones.
 // A thread is registered when it first calls escrt_new or escrt_new_noscan,
@@ -18,6 +20,11 @@
 // must register. Pointers kept only where the collector does not look
 // (memory from mmap, from another allocator, hidden by arithmetic) do not
 // keep objects alive.
+//
+// A program linked by escape-cc (libescrt-cc.a, runtime/cgo.c) needs none
+// of this: every thread is registered as it starts, malloc and its family
+// are escrt_malloc's, and under a sanitizer that keeps its own allocator,
+// the sanitizer's malloc chunks are scanned as escrt_malloc's objects are.
 //
 // Collections stop every registered thread with a signal (SIGPWR), so a
 // thread in a loop without calls or inside the C library cannot hold one
