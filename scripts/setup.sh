@@ -37,6 +37,8 @@ if [ "$mode" = test ]; then # npm fetches sqlite3.c for the robustness tests
   need npm command -v npm
   need python3 command -v python3 # runtime/preload runs it on our malloc
   need clang command -v clang     # escape-cc's tests use both real compilers
+  need autoconf command -v autoconf # cc/driver runs ./configure with escape-cc
+  need ccache command -v ccache     # cc/driver builds through ccache
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
