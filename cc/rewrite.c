@@ -60,7 +60,6 @@ typedef struct {
   int id; // suffix of the names it generates
   const char *name;
   bool param, jumpsafe;
-  char *alloc; // jumpsafe: its allocation, made by the first use
   unsigned decl_start, decl_end; // extent of the declaration
   unsigned name_off;
   unsigned init_s, init_e; // initializer, when init_e > init_s
@@ -81,6 +80,7 @@ typedef struct {
 
 typedef struct {
   unsigned off; // a label, case or default
+  bool is_case; // case or default
 } label;
 
 typedef struct {
@@ -116,7 +116,8 @@ typedef struct {
   int nswitches, switches_cap;
   range *alignofs; // sizeof, _Alignof and __alignof__ expressions
   int nalignofs, alignofs_cap;
-  unsigned *sites; // macro-body sites already switched
+  bool indirect_goto; // the function has a goto *p
+  unsigned *sites;    // macro-body sites already switched
   int nsites, sites_cap;
   char *prolog; // the switches' default definitions
   size_t prolog_len;
@@ -259,12 +260,12 @@ static char *text_of(rewriter *w, unsigned s, unsigned e) {
 // Walking a function
 //
 
-static void push_label(rewriter *w, unsigned off) {
+static void push_label(rewriter *w, unsigned off, bool is_case) {
   if (w->nlabels == w->labels_cap) {
     w->labels_cap = w->labels_cap ? 2 * w->labels_cap : 16;
     w->labels = realloc(w->labels, w->labels_cap * sizeof *w->labels);
   }
-  w->labels[w->nlabels++] = (label){off};
+  w->labels[w->nlabels++] = (label){off, is_case};
 }
 
 static void push_block(rewriter *w, unsigned s, unsigned e) {
@@ -305,6 +306,9 @@ static enum CXChildVisitResult walk_body(CXCursor c, CXCursor parent,
                                          CXClientData data) {
   rewriter *w = data;
   switch (c.kind) {
+  case CXCursor_IndirectGotoStmt:
+    w->indirect_goto = true; // goto *p: any label may be its target
+    break;
   case CXCursor_GotoStmt: {
     CXCursor ref = clang_getNullCursor();
     clang_visitChildren(c, first_child, &ref);
@@ -367,7 +371,7 @@ static enum CXChildVisitResult walk_body(CXCursor c, CXCursor parent,
   case CXCursor_DefaultStmt: {
     unsigned off;
     if (expansion_offset(w, clang_getCursorLocation(c), &off))
-      push_label(w, off);
+      push_label(w, off, c.kind != CXCursor_LabelStmt);
     break;
   }
   default:
@@ -552,6 +556,40 @@ static bool in_macro_body(rewriter *w, CXSourceLocation l) {
   return sf && ff && clang_File_isEqual(sf, w->file) && so != fo;
 }
 
+// jumped_past reports whether a jump can land after v's declaration, in
+// its block, without passing the declaration: a goto from before it or
+// from outside the block, a switch that starts before it, a goto *p.
+static bool jumped_past(rewriter *w, var *v) {
+  for (int i = 0; i < w->nlabels; i++) {
+    label *l = &w->labels[i];
+    if (l->off <= v->decl_end || l->off >= v->scope_end)
+      continue;
+    if (!l->is_case && w->indirect_goto)
+      return true;
+    if (l->is_case) {
+      // Its switch: the innermost one around it.
+      unsigned start = 0, best = ~0u;
+      for (int j = 0; j < w->nswitches; j++) {
+        range *sp = &w->switch_spans[j];
+        if (sp->start < l->off && l->off < sp->end && sp->end - sp->start < best) {
+          best = sp->end - sp->start;
+          start = sp->start;
+        }
+      }
+      if (best != ~0u && start < v->decl_start)
+        return true;
+      continue;
+    }
+    for (int j = 0; j < w->ngotos; j++) {
+      jump *g = &w->gotos[j];
+      if (g->target == l->off &&
+          (g->start < v->decl_start || g->start >= v->scope_end))
+        return true;
+    }
+  }
+  return false;
+}
+
 // read_var fills v from its declaration, within the function fn.
 static bool read_var(rewriter *w, var *v, CXCursor fn, unsigned body_open,
                      unsigned body_end) {
@@ -641,10 +679,8 @@ static bool read_var(rewriter *w, var *v, CXCursor fn, unsigned body_open,
       v->scope_end = w->blocks[i].end;
     }
   CXType t = clang_getCursorType(d);
-  for (int i = 0; i < w->nlabels && !v->in_macro && !v->by_arg; i++)
-    if (w->labels[i].off > v->decl_end && w->labels[i].off < v->scope_end &&
-        t.kind != CXType_VariableArray)
-      v->jumpsafe = true;
+  if (!v->in_macro && !v->by_arg && t.kind != CXType_VariableArray)
+    v->jumpsafe = jumped_past(w, v);
   CXCursor init = clang_Cursor_getVarDeclInitializer(d);
   if (!clang_Cursor_isNull(init) && !v->by_arg) {
     // The initializer runs from after '=' to the declaration's end.
@@ -691,8 +727,10 @@ static char *use_form_in(var *v, unsigned off, bool unevaluated) {
   if (v->jumpsafe && unevaluated)
     return fmt("(*(__typeof__(%s))__escv_%d)", v->name, v->id);
   if (v->jumpsafe)
-    return fmt("(*(__typeof__(%s))(__escv_%d ? __escv_%d : (__escv_%d = %s)))",
-               v->name, v->id, v->id, v->id, v->alloc);
+    return fmt("(*(__typeof__(%s))__escrt_lazy(&__escv_%d, sizeof(*%s), %s, "
+               "%d))",
+               v->name, v->id, v->name, v->align ? v->align : "0",
+               v->m->has_pointers);
   return fmt("(*%s)", v->name);
 }
 
@@ -850,10 +888,22 @@ static void emit_var(rewriter *w, var *v) {
   }
   char *size = fmt("sizeof(*%s)", v->name);
   char *alloc = alloc_expr(v, size);
-  v->alloc = strdup(alloc);
   char *keep = v->jumpsafe ? fmt("__escv_%d = __escp_%d; ", v->id, v->id)
                            : strdup("");
   if (v->jumpsafe) {
+    if (new_site(w, ~0u))
+      fputs("static __inline__ __attribute__((__unused__)) void *\n"
+            "__escrt_lazy(void **slot, __SIZE_TYPE__ size, __SIZE_TYPE__ align, "
+            "int scan) {\n"
+            "  if (!*slot) {\n"
+            "    __SIZE_TYPE__ n = size + (align ? align - 1 : 0);\n"
+            "    void *p = scan ? __escrt_new(n) : __escrt_new_noscan(n);\n"
+            "    *slot = align ? (void *)(((__UINTPTR_TYPE__)p + align - 1) & "
+            "~(__UINTPTR_TYPE__)(align - 1)) : p;\n"
+            "  }\n"
+            "  return *slot;\n"
+            "}\n",
+            w->prolog_f);
     // The object is made where the declaration's initializer runs, or by
     // the first use after a jump past it. A jump into the block from
     // outside, and each entry into the block, start without one.
@@ -1104,6 +1154,7 @@ static void rewrite_function(rewriter *w, CXCursor fn, vec *moved, int *next) {
     return;
   }
   w->nlabels = w->nblocks = w->nrefs = w->ngotos = w->nswitches = 0;
+  w->indirect_goto = false;
   w->nalignofs = 0;
   clang_visitChildren(fn, walk_body, w);
   var *vars = calloc(n, sizeof *vars);
@@ -1135,7 +1186,6 @@ static void rewrite_function(rewriter *w, CXCursor fn, vec *moved, int *next) {
   for (int i = 0; i < nvars; i++) {
     free((char *)vars[i].name);
     free(vars[i].align);
-    free(vars[i].alloc);
   }
   free(vars);
   free(mine);
