@@ -16,15 +16,16 @@
 //     loaded shared library, from dl_iterate_phdr before the world stops
 //     (it takes the loader's lock, which a stopped thread may hold);
 //   - every registered thread: the registers the stop captured, its
-//     thread-local blocks, and its stack from the stopped stack pointer
-//     (less the 128-byte red zone a leaf function may use below it) to the
-//     top. When the thread was running a goroutine, that is the goroutine's
-//     stack, and the thread's own stack is scanned from where g0 left it.
-//     Under AddressSanitizer's detect_stack_use_after_return, the fake
-//     frames of the thread's own fake stack that its registers and stacks
-//     point into are scanned too: an instrumented function keeps its fake
-//     frame's address, in a register or its real frame, until it returns
-//     (scan_fake_frames). Goroutines' fake frames are not;
+//     thread-local blocks (and its C library descriptor, which holds
+//     pthread_setspecific's values), and its stack from the stopped stack
+//     pointer (less the 128-byte red zone a leaf function may use below it)
+//     to the top. When the thread was running a goroutine, that is the
+//     goroutine's stack, and the thread's own stack is scanned from where
+//     g0 left it. Under AddressSanitizer's detect_stack_use_after_return,
+//     the fake frames of the thread's own fake stack that its registers and
+//     stacks point into are scanned too: an instrumented function keeps its
+//     fake frame's address, in a register or its real frame, until it
+//     returns (scan_fake_frames). Goroutines' fake frames are not;
 //   - every other live goroutine's stack, its used part: from the saved
 //     stack pointer, where the switch left the registers, to the top. A
 //     goroutine marked running whose thread is elsewhere (on the system

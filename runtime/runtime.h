@@ -729,7 +729,8 @@ int64_t timers_next(void);
 typedef struct gcthread {
   pthread_t tid;
   uintptr_t stack_lo, stack_hi; // the thread's own stack
-  uintptr_t tls[GC_TLS_MAX][2]; // [lo, hi) of its thread-local blocks
+  uintptr_t tls[GC_TLS_MAX][2]; // [lo, hi) of its thread-local blocks, and
+                                // of its descriptor off its stack
   int ntls;
   // Where it stopped: the stack pointer, the registers (the signal's
   // context, or NULL when they were spilled onto the stack), its M.

@@ -7,8 +7,11 @@
 // exits. Registration records what the collector will scan of it: its own
 // stack's bounds (pthread_getattr_np), its modules' thread-local blocks
 // (dl_iterate_phdr's dlpi_tls_data, the calling thread's instance of each
-// PT_TLS segment) and, under AddressSanitizer, its fake stack (runtime.h
-// asan_fake_stack), which only the thread itself can name. It also gives
+// PT_TLS segment), its descriptor when that is not on its stack (glibc's
+// struct pthread, at pthread_self(), which holds pthread_setspecific's
+// values for the first 32 keys: the main thread's) and, under
+// AddressSanitizer, its fake stack (runtime.h asan_fake_stack), which only
+// the thread itself can name. It also gives
 // the thread a signal stack, unless it has one: an M may be on a 2 KB
 // goroutine stack when the signal comes, and the kernel's signal frame
 // alone is larger than that. A program linked by escape-cc registers every
@@ -32,6 +35,7 @@
 
 #include "escape/go.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <link.h>
@@ -59,6 +63,9 @@ static struct {
   gcthread *free;           // records of exited threads, for reuse
   _Atomic uint32_t gen;     // odd while the world is stopped
   _Atomic uint32_t pending; // threads yet to stop
+  // The size of the C library's thread descriptor: glibc's, exported for
+  // libthread_db; 0 elsewhere, where descriptors are not scanned.
+  uint32_t descriptor_size;
 } stw;
 
 // ---------------------------------------------------------------------------
@@ -230,6 +237,8 @@ static void after_fork_child(void) {
 }
 
 static void init(void) {
+  const uint32_t *size = dlsym(RTLD_DEFAULT, "_thread_db_sizeof_pthread");
+  stw.descriptor_size = size != NULL ? *size : 0;
   pthread_atfork(before_fork, after_fork_parent, after_fork_child);
   if (pthread_key_create(&stw.key, unregister_thread) != 0)
     throw("pthread_key_create failed");
@@ -270,6 +279,13 @@ gcthread *gc_register_thread(void) {
   t->stack_lo = (uintptr_t)lo;
   t->stack_hi = (uintptr_t)lo + size;
   dl_iterate_phdr(add_tls_block, t);
+  uintptr_t self = (uintptr_t)t->tid;
+  if (stw.descriptor_size != 0 && t->ntls < GC_TLS_MAX &&
+      (self < t->stack_lo || self >= t->stack_hi)) {
+    t->tls[t->ntls][0] = self;
+    t->tls[t->ntls][1] = self + stw.descriptor_size;
+    t->ntls++;
+  }
   t->fake_stack = asan_fake_stack();
   t->altstack = give_altstack();
   for (int k = 0; k < GC_KINDS; k++)

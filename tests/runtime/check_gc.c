@@ -1,10 +1,11 @@
 // check_gc: the garbage collector (runtime/mgc*.c, stoptheworld.c), one
 // named test per behaviour.
 //
-// Survival: objects reachable only from a global, a thread-local, a malloc'd
-// object, a deep goroutine frame, another collected object (chains and
-// cycles) or an interior pointer keep their contents through any number of
-// collections, with garbage allocated in between to reuse what was freed.
+// Survival: objects reachable only from a global, a thread-local, a
+// pthread_setspecific value, a malloc'd object, a deep goroutine frame,
+// another collected object (chains and cycles) or an interior pointer keep
+// their contents through any number of collections, with garbage allocated
+// in between to reuse what was freed.
 // Death: unreachable objects are freed, seen in the statistics and in
 // their memory handed out again. Then the machinery: a stress run of
 // goroutines (GOMAXPROCS 1 and 2, from ctest) and a plain thread building
@@ -194,6 +195,44 @@ START_TEST(survives_thread_local) {
                 "a chain reachable from this thread's thread-local died");
   ck_assert_msg(ok != NULL,
                 "a chain reachable from another thread's thread-local died");
+}
+END_TEST
+
+// pthread_setspecific keeps the first keys' values in the thread's
+// descriptor, which glibc puts at the top of a thread's stack, but not of
+// the main thread's.
+static pthread_key_t specific_key;
+
+static NOINLINE void set_specific(uint64_t seed) {
+  pthread_setspecific(specific_key, make_chain(1000, seed, false));
+}
+
+static void *specific_thread(void *arg) {
+  pthread_barrier_t *b = arg;
+  set_specific(6);
+  pthread_barrier_wait(b); // built
+  pthread_barrier_wait(b); // collected
+  bool ok = chain_ok(pthread_getspecific(specific_key), 1000, 6, false);
+  return ok ? (void *)1 : NULL;
+}
+
+START_TEST(survives_thread_specific) {
+  ck_assert_int_eq(pthread_key_create(&specific_key, NULL), 0);
+  set_specific(5);
+  pthread_barrier_t b;
+  pthread_barrier_init(&b, NULL, 2);
+  pthread_t t;
+  ck_assert_int_eq(pthread_create(&t, NULL, specific_thread, &b), 0);
+  pthread_barrier_wait(&b);
+  collect_with_garbage(5);
+  pthread_barrier_wait(&b);
+  void *ok;
+  pthread_join(t, &ok);
+  pthread_barrier_destroy(&b);
+  ck_assert_msg(chain_ok(pthread_getspecific(specific_key), 1000, 5, false),
+                "a chain reachable from this thread's specific value died");
+  ck_assert_msg(ok != NULL,
+                "a chain reachable from another thread's specific value died");
 }
 END_TEST
 
@@ -905,6 +944,7 @@ int main(int argc, char **argv) {
   Suite *s = suite_create("gc");
   suite_add_test(s, "survives-global", survives_global, 60);
   suite_add_test(s, "survives-thread-local", survives_thread_local, 60);
+  suite_add_test(s, "survives-thread-specific", survives_thread_specific, 60);
   suite_add_test(s, "survives-malloc-object", survives_malloc_object, 60);
   suite_add_test(s, "cycles", cycles, 60);
   suite_add_test(s, "survives-interior-pointer", survives_interior_pointer, 60);

@@ -7,7 +7,8 @@
 // (its first byte or any byte after) keeps the object alive. It looks for
 // such words in
 //   - the data and bss of the executable and of every shared library,
-//   - the thread-local variables of registered threads,
+//   - the thread-local variables and pthread_setspecific values of
+//     registered threads,
 //   - the stacks and registers of registered threads, and the used part of
 //     every goroutine's stack; under AddressSanitizer, the fake frames
 //     (detect_stack_use_after_return) that a thread's stack and registers
