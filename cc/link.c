@@ -8,11 +8,10 @@
 // (-fsanitize=address, thread, memory, leak) it gets
 // libescrt-cc-nomalloc.a instead. The runtime's symbols are exported, so
 // that shared libraries built by escape-cc and loaded into the program use
-// its one runtime. A shared library links the same archive without the
-// malloc family and exports nothing of it: loaded into a program escape-cc
-// did not link, it brings its own runtime, whose escrt_ symbols are found
-// only when no other runtime is there. -z now: the lazy binder needs more
-// stack than a goroutine has.
+// its one runtime. A shared library carries no runtime: it is linked
+// against libescrt-cc.so (with an rpath), which is what its escrt_ calls
+// bind to only when no program runtime is there. -z now: the lazy binder
+// needs more stack than a goroutine has.
 #include "escape-cc.h"
 
 #include <stdio.h>
@@ -21,17 +20,28 @@
 void link_flags(const command *c, const char *libdir, strlist *out);
 
 void link_flags(const command *c, const char *libdir, strlist *out) {
-  char *lib = NULL;
-  const char *name = c->sanitizer || c->shared ? "escrt-cc-nomalloc" : "escrt-cc";
-  if (asprintf(&lib, "%s/lib%s.a", libdir, name) < 0)
+  char *arg = NULL;
+  if (c->shared) {
+    if (asprintf(&arg, "%s/libescrt-cc.so", libdir) < 0)
+      abort();
+    strlist_push(out, arg);
+    free(arg);
+    if (asprintf(&arg, "-Wl,-rpath,%s", libdir) < 0)
+      abort();
+    strlist_push(out, arg);
+    free(arg);
+    strlist_push(out, "-Wl,-z,now");
+    return;
+  }
+  const char *name = c->sanitizer ? "escrt-cc-nomalloc" : "escrt-cc";
+  if (asprintf(&arg, "%s/lib%s.a", libdir, name) < 0)
     abort();
   strlist_push(out, "-Wl,--whole-archive");
-  strlist_push(out, lib);
+  strlist_push(out, arg);
   strlist_push(out, "-Wl,--no-whole-archive");
-  free(lib);
-  if (!c->shared)
-    strlist_push(out, "-Wl,--export-dynamic-symbol=escrt_*");
+  free(arg);
+  strlist_push(out, "-Wl,--export-dynamic-symbol=escrt_*");
+  strlist_push(out, "-Wl,-z,now");
   strlist_push(out, "-pthread");
   strlist_push(out, "-ldl");
-  strlist_push(out, "-Wl,-z,now");
 }
