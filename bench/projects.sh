@@ -567,7 +567,7 @@ echo "real projects: $runs rounds, compilers alternating; medians (min-max); $(n
 echo "cc: $cc_version"
 echo "escape-cc: $ecc (ESCAPE_CC_STRICT=1, ESCAPE_REAL_CC=cc)$(
   [ -z "${ESCAPE_CC:-}" ] && echo ", build-bench/ at $(git rev-parse --short HEAD)$(
-    git diff --quiet HEAD -- analyzer runtime CMakeLists.txt 2>/dev/null || echo '+changes')")"
+    git diff --quiet HEAD -- analyzer runtime cc CMakeLists.txt 2>/dev/null || echo '+changes')")"
 echo "sources: $(for p in "${projects[@]}"; do printf '%s %s (%s)  ' "${pkg[$p]}" "${version[$p]}" "${system[$p]}"; done)"
 
 printf '\nbuild: configure + make -j2 from a clean copy (target: ratio <= 1.30)\n'
@@ -579,9 +579,9 @@ for p in "${projects[@]}"; do
 done
 
 printf '\ntest suites (must pass with both; time without a target)\n'
-printf '%-7s %-11s %-24s %-24s %6s %-9s %s\n' project suite cc escape-cc ratio "cc" escape-cc
+printf '%-7s %-14s %-24s %-24s %6s %-9s %s\n' project suite cc escape-cc ratio "cc" escape-cc
 for p in "${projects[@]}"; do
-  printf '%-7s %-11s %-24s %-24s %6s %-9s %s\n' "$p" "${suite[$p]}" "$(cell "$tmp/$p.cc.test")" \
+  printf '%-7s %-14s %-24s %-24s %6s %-9s %s\n' "$p" "${suite[$p]}" "$(cell "$tmp/$p.cc.test")" \
     "$(cell "$tmp/$p.escape-cc.test")" \
     "$(ratio "$(med "$tmp/$p.escape-cc.test")" "$(med "$tmp/$p.cc.test")")" \
     "$(passes "$tmp/$p.cc.suite")" "$(passes "$tmp/$p.escape-cc.suite")"
