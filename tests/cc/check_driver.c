@@ -1652,9 +1652,7 @@ START_TEST(make_parallel) {
     if (i == 0) {
       strbuf_puts(&c, "#include <stdio.h>\n"
                       "int main(void) {\n"
-                      "  int *p["
-                      "8"
-                      "];\n");
+                      "  int *p[8];\n");
       for (int j = 0; j < N; j++)
         strbuf_printf(&c, "  p[%d] = keep%d(0);\n", j, j);
       strbuf_puts(&c, "  for (int i = 0; i < 8; i++)\n"
