@@ -118,10 +118,18 @@ static bool expand_file(strlist *out, const char *path, int depth) {
   return true;
 }
 
+// is_dependency_option reports the options that make a compile write a
+// dependency file, or say what it contains.
+bool is_dependency_option(const char *a) {
+  return !strcmp(a, "-MD") || !strcmp(a, "-MMD") || starts(a, "-MF") ||
+         starts(a, "-MT") || starts(a, "-MQ") || !strcmp(a, "-MP") ||
+         !strcmp(a, "-MG") || starts(a, "-Wp,-MD") || starts(a, "-Wp,-MMD");
+}
+
 // is_query reports options after which the compiler compiles nothing.
 static bool is_query(const char *a) {
   return !strcmp(a, "-E") || !strcmp(a, "-M") || !strcmp(a, "-MM") ||
-         !strcmp(a, "--version") || !strcmp(a, "-v") || !strcmp(a, "-###") ||
+         !strcmp(a, "--version") || !strcmp(a, "-###") ||
          starts(a, "-print-") || starts(a, "--print-") ||
          !strcmp(a, "-dumpversion") || !strcmp(a, "-dumpmachine") ||
          !strcmp(a, "-dumpspecs") || !strcmp(a, "-dumpfullversion") ||
@@ -137,7 +145,8 @@ bool parse_command(command *c, int argc, char **argv) {
     push_arg(&raw, argv[i], 0);
   c->kind = calloc(raw.len + 1, sizeof *c->kind);
   c->value_of = malloc((raw.len + 1) * sizeof *c->value_of);
-  bool deps_only = false, deps_with_object = false;
+  bool deps_only = false, deps_with_object = false, verbose = false;
+  int inputs = 0;
   const char *lang = NULL; // -x LANG in force, or NULL for "by extension"
   for (int i = 0; i < raw.len; i++) {
     const char *a = raw.v[i];
@@ -168,16 +177,21 @@ bool parse_command(command *c, int argc, char **argv) {
     if (a[0] == '-' && a[1]) {
       c->kind[at] = ARG_OPTION;
       const char *value = NULL;
+      // Values point into c->args, whose strings stay where they are.
       if (takes_value(a) && i + 1 < raw.len) {
-        value = raw.v[++i];
-        strlist_push(&c->args, value);
+        strlist_push(&c->args, raw.v[++i]);
+        value = c->args.v[at + 1];
         c->kind[at + 1] = ARG_OPTION;
         c->value_of[at + 1] = at;
       } else if (starts(a, "-x") || starts(a, "-o") || starts(a, "-MF")) {
-        value = a + (a[1] == 'M' ? 3 : 2);
+        value = c->args.v[at] + (a[1] == 'M' ? 3 : 2);
       }
-      if (is_query(a))
+      if (!strcmp(a, "-v"))
+        verbose = true; // a query only without inputs: cc -v
+      else if (is_query(a))
         c->passthrough = true;
+      if (is_dependency_option(a))
+        c->deps = true;
       if (!strcmp(a, "-M") || !strcmp(a, "-MM"))
         deps_only = true;
       if (!strcmp(a, "-MD") || !strcmp(a, "-MMD"))
@@ -207,12 +221,15 @@ bool parse_command(command *c, int argc, char **argv) {
     }
     bool is_c = lang ? !strcmp(lang, "c") : ends(a, ".c");
     c->kind[at] = is_c ? ARG_SOURCE : ARG_INPUT;
+    inputs++;
     if (is_c)
       c->nsources++;
   }
   if (deps_only && !deps_with_object)
     c->passthrough = true; // -M and -MM imply -E
-  c->deps = deps_with_object;
+  if (verbose && inputs == 0)
+    c->passthrough = true;
+  c->ninputs = inputs;
   strlist_free(&raw);
   return true;
 }

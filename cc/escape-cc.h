@@ -36,16 +36,21 @@ typedef struct {
   bool assemble_only; // -S
   bool shared;        // -shared: links a shared library
   bool sanitizer;     // -fsanitize=address/thread/memory/hwaddress...
-  bool deps;          // -MD or -MMD: a dependency file comes with the object
+  bool deps;          // a dependency file comes with the object (-MD ...)
   const char *output; // -o, or NULL
   const char *depfile; // -MF, or NULL
   int nsources;
+  int ninputs; // every input, C sources included
   // escape-cc's own options.
   int m;             // -m: 1 or 2
   bool report_only;  // --escape-report-only
   bool keep_temps;   // --escape-keep-temps
   bool help;         // --help as the only argument
 } command;
+
+// is_dependency_option reports -MD, -MMD, -MF, -MT, -MQ, -MP, -MG and
+// -Wp,-MD/-MMD: the options of a compile that writes a dependency file.
+bool is_dependency_option(const char *a);
 
 // parse_command reads argv[1..argc) into c. It returns false, with a
 // message on stderr, only for an unreadable @file.

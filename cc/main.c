@@ -9,15 +9,19 @@
 // stdout, nothing extra on stderr unless asked for, the same output files.
 // For each C source of a command, it runs escape-check's analysis, and
 // when something moves to heap it writes the rewritten unit (rewrite.c)
-// beside the source, under a hidden unique name, and compiles that in the
-// source's place. Beside the source, because then quoted includes and
-// #include_next resolve as they did; where the source's directory is not
-// writable, the unit goes to $TMPDIR and -iquote names the source's
-// directory. What the user sees names the source, not the temporary:
-// #line names it for diagnostics, __FILE__ and the line tables,
-// -fdebug-prefix-map for DW_AT_name, and dependency files (-MD) are
-// rewritten after the compile. Without -o, the output is named as the
-// source's would be. A unit in which nothing moves compiles as written.
+// under the source's own name in a private hidden directory beside it
+// (src/.escape-cc-PID-N/a.c; in $TMPDIR when the source's directory is not
+// writable) and compiles that in the source's place, with -iquote naming
+// the source's directory first, so that quoted includes resolve as they
+// did. The same name keeps what compilers derive from it: the object
+// without -o, -save-temps, clang's FILE symbol. What the user sees names
+// the source, not the temporary: #line names it for diagnostics, __FILE__
+// and the line tables, -fdebug-prefix-map for DW_AT_name; a dependency
+// file (-MD, -MF ...) is written by the command as the user wrote it, run
+// with -fsyntax-only after the compile, so it is the real compiler's own.
+// A -c or -S command with several sources compiles each on its own, since
+// each needs its own directory first. A unit in which nothing moves
+// compiles as written.
 //
 // A unit libclang cannot parse, or a rewrite the compiler rejects, is
 // compiled as written after one line on stderr naming the file, so that
@@ -68,12 +72,10 @@ static const char usage[] =
 void link_flags(const command *c, const char *libdir, strlist *out);
 
 typedef struct {
-  int arg;         // index in the command of the source
-  char *temp;      // rewritten unit, or NULL
-  char *object;    // output named for the source when -o is absent
-  bool in_tmpdir;  // temp is not beside the source
-  bool fell_back;  // compiled as written after a failure of ours
-  char *why;       // why, when fell_back
+  int arg;        // index in the command of the source
+  char *temp;     // rewritten unit, or NULL
+  char *tempdir;  // the private directory that holds it
+  bool fell_back; // compiled as written after a failure of ours
 } source;
 
 static bool strict(void) {
@@ -116,13 +118,13 @@ static char *runtime_dir(void) {
 
 // Temporaries still on disk when a signal ends escape-cc (make interrupted)
 // are removed by the handler, which then dies of the same signal.
-static const char *volatile pending[64];
+static const char *volatile pending[128];
 static volatile int npending;
 
 static void remove_pending(int sig) {
-  for (int i = 0; i < npending; i++)
-    if (pending[i])
-      unlink(pending[i]);
+  for (int i = npending - 1; i >= 0; i--)
+    if (pending[i] && unlink(pending[i]) != 0)
+      rmdir(pending[i]);
   signal(sig, SIG_DFL);
   raise(sig);
 }
@@ -136,124 +138,66 @@ static void remove_on_signal(const char *path) {
       sigaction(sigs[i], &sa, NULL);
     }
   }
-  if (npending < 64)
+  if (npending < 128)
     pending[npending++] = path;
 }
 
-// write_temp writes text beside path (or in $TMPDIR) under a unique name.
-static char *write_temp(const char *path, const char *text, bool *in_tmpdir) {
+static void forget_pending(const char *path) {
+  for (int i = 0; i < npending; i++)
+    if (pending[i] == path)
+      pending[i] = NULL;
+}
+
+// write_temp writes text as DIR/.escape-cc-PID-N/BASE, DIR the source's
+// directory, or else under $TMPDIR; it sets s->temp and s->tempdir.
+static bool write_temp(source *s, const char *path, const char *text,
+                       bool keep) {
   static unsigned counter;
   char *copy = strdup(path), *copy2 = strdup(path);
   const char *dir = dirname(copy), *base = basename(copy2);
   const char *tmp = getenv("TMPDIR");
-  for (int attempt = 0; attempt < 2; attempt++) {
-    *in_tmpdir = attempt == 1;
+  for (int attempt = 0; attempt < 2 && !s->temp; attempt++) {
     const char *where = attempt == 0 ? dir : (tmp && *tmp ? tmp : "/tmp");
+    bool here = attempt == 0 && !strcmp(dir, ".") && !strchr(path, '/');
     for (int tries = 0; tries < 100; tries++) {
-      char *name = NULL;
-      if (asprintf(&name, "%s%s.%s.escape-cc-%ld-%u.c",
-                   attempt == 0 && !strcmp(dir, ".") && path[0] != '.'
-                       ? ""
-                       : where,
-                   attempt == 0 && !strcmp(dir, ".") && path[0] != '.' ? ""
-                                                                       : "/",
-                   base, (long)getpid(), counter++) < 0)
+      char *d = NULL;
+      if (asprintf(&d, "%s%s.escape-cc-%ld-%u", here ? "" : where,
+                   here ? "" : "/", (long)getpid(), counter++) < 0)
         abort();
-      int fd = open(name, O_WRONLY | O_CREAT | O_EXCL, 0644);
-      if (fd < 0) {
-        free(name);
+      if (mkdir(d, 0700) != 0) {
+        free(d);
         if (errno == EEXIST)
           continue;
         break;
       }
-      size_t len = strlen(text), done = 0;
-      while (done < len) {
-        ssize_t w = write(fd, text + done, len - done);
-        if (w <= 0)
-          break;
-        done += w;
+      char *name = NULL;
+      if (asprintf(&name, "%s/%s", d, base) < 0)
+        abort();
+      if (!keep) {
+        remove_on_signal(d);
+        remove_on_signal(name);
       }
-      close(fd);
-      if (done == len) {
-        free(copy);
-        free(copy2);
-        return name;
+      FILE *f = fopen(name, "w");
+      bool ok = f && fputs(text, f) >= 0;
+      if (f && fclose(f) != 0)
+        ok = false;
+      if (ok) {
+        s->temp = name;
+        s->tempdir = d;
+        break;
       }
+      forget_pending(name);
+      forget_pending(d);
       unlink(name);
+      rmdir(d);
       free(name);
+      free(d);
       break;
     }
   }
   free(copy);
   free(copy2);
-  return NULL;
-}
-
-// default_output is the output a compiler names for source with -c or -S
-// and no -o: its base name with the suffix replaced, in the working
-// directory.
-static char *default_output(const char *source, bool assemble) {
-  char *copy = strdup(source);
-  char *base = basename(copy);
-  char *dot = strrchr(base, '.');
-  if (dot)
-    *dot = 0;
-  char *out = NULL;
-  if (asprintf(&out, "%s.%s", base, assemble ? "s" : "o") < 0)
-    abort();
-  free(copy);
-  return out;
-}
-
-// depfile_of is the dependency file a compile with -MD/-MMD writes.
-static char *depfile_of(const command *c, const char *output) {
-  if (c->depfile)
-    return strdup(c->depfile);
-  char *d = strdup(output);
-  char *slash = strrchr(d, '/'), *dot = strrchr(d, '.');
-  if (dot && (!slash || dot > slash))
-    *dot = 0;
-  char *out = NULL;
-  if (asprintf(&out, "%s.d", d) < 0)
-    abort();
-  free(d);
-  return out;
-}
-
-// replace_in_file replaces every from with to in the file at path.
-static void replace_in_file(const char *path, const char *from,
-                            const char *to) {
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return;
-  char *text = NULL;
-  size_t len = 0;
-  FILE *m = open_memstream(&text, &len);
-  char buf[8192];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-    fwrite(buf, 1, n, m);
-  fclose(f);
-  fclose(m);
-  if (!strstr(text, from)) {
-    free(text);
-    return;
-  }
-  f = fopen(path, "w");
-  if (f) {
-    size_t fl = strlen(from);
-    for (char *p = text, *q; *p; p = q + fl) {
-      q = strstr(p, from);
-      if (!q) {
-        fputs(p, f);
-        break;
-      }
-      fwrite(p, 1, q - p, f);
-      fputs(to, f);
-    }
-    fclose(f);
-  }
-  free(text);
+  return s->temp != NULL;
 }
 
 // real_compiler splits $ESCAPE_REAL_CC into words.
@@ -282,11 +226,24 @@ static bool mentions_go_h(const char *path) {
   return found;
 }
 
-// build_argv is the real compiler's command for sources[from..to), the
-// other sources as written.
+// build_argv is the real compiler's command for the sources (only: one of
+// them, or -1 for all of them and every other input), with the rewritten
+// units in their places when use_temps is set.
 static void build_argv(const command *c, source *src, int nsrc, int only,
                        const char *libdir, bool use_temps, strlist *out) {
   real_compiler(out);
+  bool rewritten = false;
+  for (int s = 0; s < nsrc; s++)
+    if ((only < 0 || s == only) && use_temps && src[s].temp &&
+        !src[s].fell_back) {
+      // The source's directory first, as the compiler searches the
+      // including file's directory first.
+      char *copy = strdup(c->args.v[src[s].arg]);
+      strlist_push(out, "-iquote");
+      strlist_push(out, dirname(copy));
+      free(copy);
+      rewritten = true;
+    }
   for (int i = 0; i < c->args.len; i++) {
     if (c->kind[i] == ARG_SOURCE) {
       int s = 0;
@@ -300,28 +257,22 @@ static void build_argv(const command *c, source *src, int nsrc, int only,
     }
     if (only >= 0 && c->kind[i] == ARG_INPUT)
       continue;
+    // The dependency file comes from the command as written (compile).
+    int opt = c->value_of[i] >= 0 ? c->value_of[i] : i;
+    if (rewritten && is_dependency_option(c->args.v[opt]))
+      continue;
     strlist_push(out, c->args.v[i]);
   }
   for (int s = 0; s < nsrc; s++) {
     if ((only >= 0 && s != only) || !use_temps || !src[s].temp ||
         src[s].fell_back)
       continue;
-    const char *orig = c->args.v[src[s].arg];
     char *map = NULL;
-    if (asprintf(&map, "-fdebug-prefix-map=%s=%s", src[s].temp, orig) < 0)
+    if (asprintf(&map, "-fdebug-prefix-map=%s=%s", src[s].temp,
+                 c->args.v[src[s].arg]) < 0)
       abort();
     strlist_push(out, map);
     free(map);
-    if (src[s].in_tmpdir) {
-      char *copy = strdup(orig);
-      strlist_push(out, "-iquote");
-      strlist_push(out, dirname(copy));
-      free(copy);
-    }
-    if (src[s].object) {
-      strlist_push(out, "-o");
-      strlist_push(out, src[s].object);
-    }
   }
   // Goroutine code: <escape/go.h> is found, and stacks are copied
   // conservatively, so no stale stack address may sit in an unwritten
@@ -346,9 +297,31 @@ static void build_argv(const command *c, source *src, int nsrc, int only,
     link_flags(c, libdir, out);
 }
 
-// compile runs one real-compiler command for the given sources (only: one
-// of them, or -1 for all), falling back to the sources as written when the
-// rewritten ones are rejected.
+// write_dependencies runs the command as written, for the sources (only:
+// one of them, or all), with -fsyntax-only: the dependency file it writes
+// is the real compiler's, naming the sources and their headers.
+static void write_dependencies(const command *c, source *src, int nsrc,
+                               int only) {
+  strlist argv = {0};
+  real_compiler(&argv);
+  for (int i = 0; i < c->args.len; i++) {
+    if (c->kind[i] == ARG_INPUT)
+      continue;
+    if (c->kind[i] == ARG_SOURCE && only >= 0 && src[only].arg != i)
+      continue;
+    strlist_push(&argv, c->args.v[i]);
+  }
+  strlist_push(&argv, "-fsyntax-only");
+  char *errors = NULL;
+  run_command(argv.v, &errors);
+  free(errors);
+  strlist_free(&argv);
+  (void)nsrc;
+}
+
+// compile runs one real-compiler command for the sources (only: one of
+// them, or -1 for all and the other inputs), falling back to the sources as
+// written when the rewritten ones are rejected.
 static int compile(const command *c, source *src, int nsrc, int only,
                    const char *libdir) {
   bool any = false;
@@ -368,19 +341,8 @@ static int compile(const command *c, source *src, int nsrc, int only,
   if (status == 0) {
     fputs(errors, stderr);
     free(errors);
-    // Dependency files name the sources, not the rewritten units.
-    if (c->deps) {
-      for (int s = 0; s < nsrc; s++) {
-        if ((only >= 0 && s != only) || !src[s].temp)
-          continue;
-        const char *out = src[s].object ? src[s].object : c->output;
-        if (!out && !c->depfile)
-          continue;
-        char *dep = depfile_of(c, out ? out : "");
-        replace_in_file(dep, src[s].temp, c->args.v[src[s].arg]);
-        free(dep);
-      }
-    }
+    if (c->deps)
+      write_dependencies(c, src, nsrc, only);
     return 0;
   }
   // The rewritten units were rejected. If the command fails as written
@@ -418,6 +380,16 @@ static int compile(const command *c, source *src, int nsrc, int only,
   return 0;
 }
 
+// inputs_missing reports whether an input of the command does not exist:
+// the compiler's own message for it is then the one to see.
+static bool inputs_missing(const command *c) {
+  for (int i = 0; i < c->args.len; i++)
+    if ((c->kind[i] == ARG_SOURCE || c->kind[i] == ARG_INPUT) &&
+        access(c->args.v[i], F_OK) != 0)
+      return true;
+  return false;
+}
+
 static int drive(int argc, char **argv) {
   command c;
   parse_command(&c, argc, argv);
@@ -428,6 +400,12 @@ static int drive(int argc, char **argv) {
   }
   char *libdir = runtime_dir();
   bool links = !c.compile_only && !c.assemble_only;
+  // -c or -S with -o and several inputs: the compiler refuses it, in its
+  // own words.
+  if ((c.compile_only || c.assemble_only) && c.output && c.ninputs > 1)
+    c.passthrough = true;
+  if (inputs_missing(&c))
+    c.passthrough = true;
   if (c.passthrough || (c.nsources == 0 && !links) || c.report_only) {
     if (c.report_only && !c.passthrough) {
       strlist flags = {0};
@@ -501,10 +479,7 @@ static int drive(int argc, char **argv) {
         status = 1;
       break;
     case REWRITE_DONE:
-      s->temp = write_temp(path, text, &s->in_tmpdir);
-      if (s->temp && !c.keep_temps)
-        remove_on_signal(s->temp);
-      if (!s->temp) {
+      if (!write_temp(s, path, text, c.keep_temps)) {
         fprintf(stderr, "escape-cc: %s: %s: cannot write the rewritten unit: "
                         "%s; compiled as written\n",
                 strict() ? "error" : "warning", path, strerror(errno));
@@ -518,15 +493,25 @@ static int drive(int argc, char **argv) {
   }
   strlist_free(&flags);
   if (status == 0) {
-    bool separate = (c.compile_only || c.assemble_only) && nsrc > 1;
-    if (separate || ((c.compile_only || c.assemble_only) && !c.output))
-      for (int s = 0; s < nsrc; s++)
-        if (src[s].temp)
-          src[s].object = default_output(c.args.v[src[s].arg],
-                                         c.assemble_only && !c.compile_only);
-    if (separate) {
+    // Several sources with -c or -S: each on its own, with its own
+    // directory first; the other inputs in one more command.
+    bool any = false;
+    for (int s = 0; s < nsrc; s++)
+      any |= src[s].temp != NULL;
+    if ((c.compile_only || c.assemble_only) && nsrc > 1 && any) {
       for (int s = 0; s < nsrc; s++) {
         int st = compile(&c, src, nsrc, s, libdir);
+        if (st > status)
+          status = st;
+      }
+      if (c.ninputs > nsrc) {
+        strlist rest = {0};
+        real_compiler(&rest);
+        for (int i = 0; i < c.args.len; i++)
+          if (c.kind[i] != ARG_SOURCE)
+            strlist_push(&rest, c.args.v[i]);
+        int st = run_command(rest.v, NULL);
+        strlist_free(&rest);
         if (st > status)
           status = st;
       }
@@ -535,17 +520,18 @@ static int drive(int argc, char **argv) {
     }
   }
   for (int s = 0; s < nsrc; s++) {
-    for (int i = 0; i < npending; i++)
-      if (pending[i] == src[s].temp)
-        pending[i] = NULL;
     if (src[s].temp) {
-      if (c.keep_temps)
+      if (c.keep_temps) {
         fprintf(stderr, "escape-cc: kept %s\n", src[s].temp);
-      else
+      } else {
         unlink(src[s].temp);
+        rmdir(src[s].tempdir);
+      }
+      forget_pending(src[s].temp);
+      forget_pending(src[s].tempdir);
     }
     free(src[s].temp);
-    free(src[s].object);
+    free(src[s].tempdir);
   }
   free(src);
   free(libdir);

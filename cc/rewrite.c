@@ -76,6 +76,7 @@ typedef struct {
   unsigned site;               // the initializer (or declarator end) in the body
   unsigned fn_start, body_open;  // the function: its start, its body's '{'
   unsigned body_end;
+  unsigned params_open, params_close; // its parameter list's parentheses
 } var;
 
 typedef struct {
@@ -664,6 +665,14 @@ static bool read_var(rewriter *w, var *v, CXCursor fn, unsigned body_open,
   v->body_end = body_end;
   expansion_offset(w, clang_getRangeStart(clang_getCursorExtent(fn)),
                    &v->fn_start);
+  unsigned fn_name;
+  if (v->param && offset_of(w, clang_getCursorLocation(fn), &fn_name)) {
+    while (fn_name < w->len && is_ident(w->text[fn_name]))
+      fn_name++;
+    v->params_open = skip_space(w, fn_name);
+    if (v->params_open < w->len && w->text[v->params_open] == '(')
+      v->params_close = skip_balanced(w, v->params_open);
+  }
   read_attrs(w, v, d);
   if (v->param)
     return true;
@@ -766,6 +775,13 @@ static void add(rewriter *w, unsigned off, unsigned del, int prio, char *text) {
 static void emit_param(rewriter *w, var *v) {
   add(w, v->name_off, strlen(v->name), PRIO_REPLACE,
       fmt("__escparam_%d", v->id));
+  // A K&R definition names it in the identifier list too.
+  size_t n = strlen(v->name);
+  if (v->params_close && v->name_off > v->params_close)
+    for (unsigned i = v->params_open + 1; i + n < v->params_close; i++)
+      if (!strncmp(w->text + i, v->name, n) && !is_ident(w->text[i - 1]) &&
+          !is_ident(w->text[i + n]))
+        add(w, i, n, PRIO_REPLACE, fmt("__escparam_%d", v->id));
   char *size = fmt("sizeof(*%s)", v->name);
   char *alloc = alloc_expr(v, size);
   add(w, v->body_open + 1, 0, PRIO_DECL_OPEN,
