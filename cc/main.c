@@ -238,10 +238,15 @@ static void build_argv(const command *c, source *src, int nsrc, int only,
         !src[s].fell_back) {
       // The source's directory first, as the compiler searches the
       // including file's directory first.
-      char *copy = strdup(c->args.v[src[s].arg]);
+      const char *path = c->args.v[src[s].arg];
+      char *copy = strdup(path);
       strlist_push(out, "-iquote");
       strlist_push(out, dirname(copy));
       free(copy);
+      // GCC names a header found there "./h.h" where the source's own
+      // directory gave "h.h"; __FILE__ must not see the difference.
+      if (!strchr(path, '/') && !strstr(out->v[0], "clang"))
+        strlist_push(out, "-fmacro-prefix-map=./=");
       rewritten = true;
     }
   for (int i = 0; i < c->args.len; i++) {

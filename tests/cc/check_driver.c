@@ -1240,7 +1240,7 @@ START_TEST(diag_object_names_no_temporary) {
     }
     ck_assert_msg(!contains(&objs[0], "escape-cc"),
                   "[%s] escape-cc %s -c src/a.c: the object names the "
-                  "rewritten unit (.a.c.escape-cc-PID-N.c), e.g. in its "
+                  "rewritten unit (.escape-cc-PID-N/a.c), e.g. in its "
                   "symbol table's FILE symbol",
                   real, flags[f][0]);
     ck_assert_msg(objs[0].len == objs[1].len &&
@@ -1277,11 +1277,10 @@ START_TEST(diag_temporaries) {
           NULL);
   const char *err = strbuf_str(&r.err);
   ck_assert_msg(spawn_exited(&r) && r.status == 0 &&
-                    matches("^escape-cc: kept src/\\.a\\.c\\.escape-cc-[0-9]+-"
-                            "[0-9]+\\.c\n$",
+                    matches("^escape-cc: kept src/\\.escape-cc-[0-9]+-[0-9]+/a\\.c\n$",
                             err),
                 "[%s] --escape-keep-temps: want status 0 and \"escape-cc: kept "
-                "src/.a.c.escape-cc-PID-N.c\"; got %s",
+                "src/.escape-cc-PID-N/a.c\"; got %s",
                 real, show(&r, 0));
   char *kept = xstrndup(err + strlen("escape-cc: kept "),
                         strlen(err) - strlen("escape-cc: kept ") - 1);
