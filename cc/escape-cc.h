@@ -62,7 +62,7 @@ void free_command(command *c);
 void analysis_flags(const command *c, strlist *out);
 
 //
-// edits.c: insertions and replacements on a file's text
+// edits.c: insertions and replacements on a file's text (escape-cc-rewrite)
 //
 
 typedef struct edit edit;
@@ -83,7 +83,7 @@ char *edits_apply(edits *e, const char *text, size_t len);
 void edits_free(edits *e);
 
 //
-// rewrite.c: the rewrite of one translation unit
+// rewrite.c: the rewrite of one translation unit (escape-cc-rewrite)
 //
 
 typedef enum {
@@ -110,5 +110,19 @@ rewrite_status rewrite_unit(const rewrite_request *r, const strlist *flags,
 // (128+N for a signal, 127 if it could not run). When capture is set, its
 // stderr is collected there (malloc'd) instead of passed through.
 int run_command(char *const *argv, char **capture);
+
+// A child started and finished apart: start_command starts argv (its
+// stderr to a pipe when capture is set; in a process group of its own when
+// ch->group is set), finish_command collects it as run_command does, and
+// cancel_command kills it (and its group) and waits for it.
+typedef struct {
+  int pid;
+  int err_fd;     // the collected stream's pipe
+  bool group;     // a process group of its own
+  int capture_fd; // the stream collected: 2 (stderr, the default) or 1
+} child;
+bool start_command(char *const *argv, bool capture, child *ch);
+int finish_command(child *ch, char **capture);
+void cancel_command(child *ch);
 
 #endif

@@ -121,7 +121,11 @@ static char *runtime_dir(void) {
 static const char *volatile pending[128];
 static volatile int npending;
 
+static volatile pid_t speculative_group; // a speculative compile (drive)
+
 static void remove_pending(int sig) {
+  if (speculative_group > 0)
+    kill(-speculative_group, SIGKILL);
   for (int i = npending - 1; i >= 0; i--)
     if (pending[i] && unlink(pending[i]) != 0)
       rmdir(pending[i]);
@@ -395,6 +399,69 @@ static bool inputs_missing(const command *c) {
   return false;
 }
 
+// analyze runs escape-cc-rewrite on path: the -m report (when m) goes to
+// stderr, the rewritten unit to *text, the reason it cannot be to *why.
+static rewrite_status analyze(const char *path, const strlist *flags, int m,
+                              char **text, char **why) {
+  *text = *why = NULL;
+  char *dir = self_dir();
+  strlist argv = {0};
+  char *tool = NULL, level[4];
+  if (asprintf(&tool, "%s/escape-cc-rewrite", dir) < 0)
+    abort();
+  free(dir);
+  strlist_push(&argv, tool);
+  free(tool);
+  snprintf(level, sizeof level, "%d", m);
+  strlist_push(&argv, "-m");
+  strlist_push(&argv, level);
+  strlist_push(&argv, path);
+  strlist_push(&argv, "--");
+  for (int i = 0; i < flags->len; i++)
+    strlist_push(&argv, flags->v[i]);
+  child ch = {.capture_fd = 1};
+  char *out = NULL;
+  int status = start_command(argv.v, true, &ch) ? finish_command(&ch, &out)
+                                                 : 127;
+  strlist_free(&argv);
+  switch (status) {
+  case 0:
+    free(out);
+    return REWRITE_NONE;
+  case 3:
+    *text = out;
+    return REWRITE_DONE;
+  case 5:
+    out[strcspn(out, "\n")] = 0;
+    *why = out;
+    return REWRITE_FAILED;
+  case 4:
+    free(out);
+    return REWRITE_PARSE;
+  default:
+    free(out);
+    if (asprintf(why, "%s: escape-cc-rewrite failed (status %d)", path,
+                 status) < 0)
+      abort();
+    return REWRITE_FAILED;
+  }
+}
+
+// idle_core reports whether a processor is idle now: fewer runnable tasks
+// (ourselves included; /proc/loadavg's fourth field) than processors, as
+// while configure runs its checks one by one.
+static bool idle_core(void) {
+  FILE *f = fopen("/proc/loadavg", "r");
+  if (!f)
+    return false;
+  double a, b, d;
+  int running = 0, total = 0;
+  bool ok = fscanf(f, "%lf %lf %lf %d/%d", &a, &b, &d, &running, &total) == 5;
+  fclose(f);
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return ok && running < cpus;
+}
+
 static int drive(int argc, char **argv) {
   command c;
   parse_command(&c, argc, argv);
@@ -417,9 +484,8 @@ static int drive(int argc, char **argv) {
       analysis_flags(&c, &flags);
       for (int i = 0; i < c.args.len; i++)
         if (c.kind[i] == ARG_SOURCE) {
-          rewrite_request r = {c.args.v[i], c.args.v[i], c.m ? c.m : 1};
           char *out, *why;
-          rewrite_unit(&r, &flags, &out, &why);
+          analyze(c.args.v[i], &flags, c.m ? c.m : 1, &out, &why);
           free(out);
           free(why);
         }
@@ -440,41 +506,77 @@ static int drive(int argc, char **argv) {
   analysis_flags(&c, &flags);
   source *src = calloc(c.nsources + 1, sizeof *src);
   int nsrc = 0, status = 0;
-  for (int i = 0; i < c.args.len; i++) {
-    if (c.kind[i] != ARG_SOURCE)
-      continue;
-    source *s = &src[nsrc++];
-    s->arg = i;
-    const char *path = c.args.v[i];
-    rewrite_request r = {path, path, c.m};
+  for (int i = 0; i < c.args.len; i++)
+    if (c.kind[i] == ARG_SOURCE)
+      src[nsrc++].arg = i;
+  // Speculation: with a processor idle, the command as written starts at
+  // once, beside the analysis; if nothing moves to heap, its result is the
+  // result, and the analysis cost no time. Configure scripts, which compile
+  // their checks one at a time, gain most.
+  child spec = {.group = true};
+  bool speculating = false;
+  if (nsrc == 1 && idle_core()) {
+    strlist argv = {0};
+    build_argv(&c, src, nsrc, -1, libdir, false, &argv);
+    speculating = start_command(argv.v, true, &spec);
+    if (speculating)
+      speculative_group = spec.pid;
+    strlist_free(&argv);
+  }
+  bool settled = false; // the speculative compile's result is the result
+  for (int n = 0; n < nsrc; n++) {
+    source *s = &src[n];
+    const char *path = c.args.v[s->arg];
     char *text = NULL, *why = NULL;
-    switch (rewrite_unit(&r, &flags, &text, &why)) {
+    rewrite_status result = analyze(path, &flags, c.m, &text, &why);
+    if (speculating && (result == REWRITE_DONE ||
+                        (result == REWRITE_FAILED && strict()))) {
+      cancel_command(&spec);
+      speculative_group = 0;
+      speculating = false;
+    }
+    switch (result) {
     case REWRITE_NONE:
       break;
     case REWRITE_PARSE:
-      // The real compiler decides: its diagnostics are the user's.
+      // The real compiler decides: its diagnostics are the user's. Strict,
+      // a unit it compiles and libclang cannot parse is an error of ours.
       if (strict() && access(path, R_OK) == 0) {
-        strlist check = {0};
-        real_compiler(&check);
-        for (int a = 0; a < c.args.len; a++) {
-          const char *o = c.args.v[a];
-          int opt = c.value_of[a] >= 0 ? c.value_of[a] : a;
-          const char *owner = c.args.v[opt];
-          if (c.kind[a] == ARG_OPTION && strncmp(owner, "-M", 2) &&
-              strncmp(owner, "-o", 2) && strncmp(owner, "-W", 2))
-            strlist_push(&check, o);
+        int real_status = 0;
+        if (speculating) {
+          char *errs = NULL;
+          real_status = finish_command(&spec, &errs);
+          speculative_group = 0;
+          speculating = false;
+          if (real_status != 0)
+            fputs(errs, stderr);
+          free(errs);
+          settled = true;
+          status = real_status;
+        } else {
+          strlist check = {0};
+          real_compiler(&check);
+          for (int a = 0; a < c.args.len; a++) {
+            const char *o = c.args.v[a];
+            int opt = c.value_of[a] >= 0 ? c.value_of[a] : a;
+            const char *owner = c.args.v[opt];
+            if (c.kind[a] == ARG_OPTION && strncmp(owner, "-M", 2) &&
+                strncmp(owner, "-o", 2) && strncmp(owner, "-W", 2))
+              strlist_push(&check, o);
+          }
+          strlist_push(&check, "-fsyntax-only");
+          strlist_push(&check, path);
+          char *errs = NULL;
+          real_status = run_command(check.v, &errs);
+          free(errs);
+          strlist_free(&check);
         }
-        strlist_push(&check, "-fsyntax-only");
-        strlist_push(&check, path);
-        char *errs = NULL;
-        if (run_command(check.v, &errs) == 0) {
+        if (real_status == 0) {
           fprintf(stderr,
                   "escape-cc: error: %s: libclang could not parse it\n",
                   path);
           status = 1;
         }
-        free(errs);
-        strlist_free(&check);
       }
       break;
     case REWRITE_FAILED:
@@ -496,8 +598,18 @@ static int drive(int argc, char **argv) {
     free(text);
     free(why);
   }
+  if (speculating) { // nothing moved: the compile as written stands
+    char *errs = NULL;
+    int st = finish_command(&spec, &errs);
+    speculative_group = 0;
+    fputs(errs, stderr);
+    free(errs);
+    if (!settled && status == 0)
+      status = st;
+    settled = true;
+  }
   strlist_free(&flags);
-  if (status == 0) {
+  if (status == 0 && !settled) {
     // Several sources with -c or -S: each on its own, with its own
     // directory first; the other inputs in one more command.
     bool any = false;
@@ -544,31 +656,4 @@ static int drive(int argc, char **argv) {
   return status;
 }
 
-typedef struct {
-  int argc;
-  char **argv;
-  int status;
-} job;
-
-static void *run_job(void *arg) {
-  job *j = arg;
-  j->status = drive(j->argc, j->argv);
-  return NULL;
-}
-
-// main drives on a thread with a large stack, as escape-check does: the
-// analysis recurses over the AST (see analyzer/escape.h, MAX_NESTING).
-int main(int argc, char **argv) {
-  setenv("LIBCLANG_NOTHREADS", "1", 1);
-  job j = {argc, argv, 0};
-  pthread_attr_t attr;
-  pthread_t t;
-  if (pthread_attr_init(&attr) == 0 &&
-      pthread_attr_setstacksize(&attr, (size_t)1 << 30) == 0 &&
-      pthread_create(&t, &attr, run_job, &j) == 0) {
-    pthread_join(t, NULL);
-    pthread_attr_destroy(&attr);
-    return j.status;
-  }
-  return drive(argc, argv);
-}
+int main(int argc, char **argv) { return drive(argc, argv); }

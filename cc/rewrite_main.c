@@ -1,0 +1,96 @@
+// escape-cc-rewrite: the analysis and rewrite of one unit, in a process of
+// its own, for the escape-cc driver.
+//
+//   escape-cc-rewrite [-m N] SOURCE [-- CLANG-FLAGS...]
+//
+// It is apart from the driver because loading libclang and LLVM costs
+// about 20 ms a process: the driver, which does not link them, answers
+// what it passes through (-E, --version ...) at once, and starts the
+// real compiler on the unit as written while this runs beside it
+// (main.c). The -m report goes to stderr. Exit status: 0 nothing moves to
+// heap; 3 the rewritten unit is on stdout; 4 libclang could not parse the
+// unit; 5 a local cannot be moved, and stdout says which; 2 usage.
+#include "escape-cc.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  int argc;
+  char **argv;
+  int status;
+} job;
+
+static int run(int argc, char **argv) {
+  rewrite_request r = {0};
+  strlist flags = {0};
+  int i = 1;
+  for (; i < argc; i++) {
+    if (!strcmp(argv[i], "--")) {
+      i++;
+      break;
+    }
+    if (!strcmp(argv[i], "-m") && i + 1 < argc)
+      r.m = atoi(argv[++i]);
+    else if (!r.path)
+      r.path = r.line_name = argv[i];
+    else
+      return 2;
+  }
+  if (!r.path) {
+    fprintf(stderr, "usage: escape-cc-rewrite [-m N] SOURCE [-- FLAGS...]\n");
+    return 2;
+  }
+  for (; i < argc; i++)
+    strlist_push(&flags, argv[i]);
+  if (!flags.v)
+    strlist_push(&flags, "-xc");
+  char *out = NULL, *why = NULL;
+  int status = 0;
+  switch (rewrite_unit(&r, &flags, &out, &why)) {
+  case REWRITE_NONE:
+    break;
+  case REWRITE_DONE:
+    fputs(out, stdout);
+    status = 3;
+    break;
+  case REWRITE_PARSE:
+    status = 4;
+    break;
+  case REWRITE_FAILED:
+    printf("%s\n", why);
+    status = 5;
+    break;
+  }
+  free(out);
+  free(why);
+  strlist_free(&flags);
+  if (fflush(stdout) != 0)
+    return 1;
+  return status;
+}
+
+static void *run_job(void *arg) {
+  job *j = arg;
+  j->status = run(j->argc, j->argv);
+  return NULL;
+}
+
+// main runs on a thread with a large stack, as escape-check does: the
+// analysis recurses over the AST (see analyzer/escape.h, MAX_NESTING).
+int main(int argc, char **argv) {
+  setenv("LIBCLANG_NOTHREADS", "1", 1);
+  job j = {argc, argv, 0};
+  pthread_attr_t attr;
+  pthread_t t;
+  if (pthread_attr_init(&attr) == 0 &&
+      pthread_attr_setstacksize(&attr, (size_t)1 << 30) == 0 &&
+      pthread_create(&t, &attr, run_job, &j) == 0) {
+    pthread_join(t, NULL);
+    pthread_attr_destroy(&attr);
+    return j.status;
+  }
+  return run(argc, argv);
+}
