@@ -440,12 +440,13 @@ void solve_batch(unit *u, vec *fns);
 // tu.c: parsing
 //
 
-// parse_file parses path with argv; *status is 1 when clang reported
-// errors (printed to errors, unless NULL) or the parse failed (NULL
-// returned), else 0.
+// parse_file parses path with argv (and the CXTranslationUnit_ options
+// given besides KeepGoing); *status is 1 when clang reported errors
+// (printed to errors, unless NULL) or the parse failed (NULL returned),
+// else 0.
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
                              const char *const *argv, int *status,
-                             FILE *errors);
+                             FILE *errors, unsigned options);
 
 //
 // report.c: everything users read

@@ -88,7 +88,7 @@ static void add_dir(const char *dir, vec *files) {
 static int analyze_file(CXIndex idx, const char *path, const options *opt,
                         int argc, const char *const *argv) {
   int status;
-  CXTranslationUnit tu = parse_file(idx, path, argc, argv, &status, stderr);
+  CXTranslationUnit tu = parse_file(idx, path, argc, argv, &status, stderr, 0);
   if (!tu)
     return 1;
   if (status) {

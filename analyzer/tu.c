@@ -77,7 +77,7 @@ static int print_errors(CXTranslationUnit tu, FILE *out) {
 
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
                              const char *const *argv, int *status,
-                             FILE *errors) {
+                             FILE *errors, unsigned options) {
   const char *args[argc + 2];
   int n = 0;
   for (int i = 0; i < argc; i++)
@@ -87,7 +87,7 @@ CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
     args[n++] = rd;
   CXTranslationUnit tu = NULL;
   enum CXErrorCode err = clang_parseTranslationUnit2(
-      idx, path, args, n, NULL, 0, CXTranslationUnit_KeepGoing, &tu);
+      idx, path, args, n, NULL, 0, CXTranslationUnit_KeepGoing | options, &tu);
   *status = 0;
   if (err != CXError_Success || !tu) {
     if (errors)

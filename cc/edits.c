@@ -42,7 +42,7 @@ static int by_position(const void *a, const void *b) {
   return x->seq - y->seq;
 }
 
-char *edits_apply(edits *e, const char *text, size_t len) {
+char *edits_apply(edits *e, const char *text, size_t len, size_t *out_len) {
   qsort(e->items, e->len, sizeof *e->items, by_position);
   size_t cap = len + 1;
   for (int i = 0; i < e->len; i++)
@@ -65,6 +65,7 @@ char *edits_apply(edits *e, const char *text, size_t len) {
   memcpy(p, text + at, len - at);
   p += len - at;
   *p = 0;
+  *out_len = p - out;
   return out;
 }
 

@@ -77,9 +77,10 @@ void edits_add(edits *e, unsigned off, unsigned del, int prio,
                const char *text);
 // edits_replaces reports whether a replacement starts at off.
 bool edits_replaces(const edits *e, unsigned off);
-// edits_apply returns the text with every edit applied (malloc'd), or NULL
-// when two edits overlap.
-char *edits_apply(edits *e, const char *text, size_t len);
+// edits_apply returns the text with every edit applied (malloc'd; its
+// length in *out_len, as it may hold NUL bytes), or NULL when two edits
+// overlap.
+char *edits_apply(edits *e, const char *text, size_t len, size_t *out_len);
 void edits_free(edits *e);
 
 //
@@ -99,8 +100,10 @@ typedef struct {
   int m;                 // print the -m report to stderr: 0, 1, 2
 } rewrite_request;
 
+// rewrite_unit analyzes and rewrites r->path; *out (out_len bytes, which
+// may include NULs) is the rewritten unit when it returns REWRITE_DONE.
 rewrite_status rewrite_unit(const rewrite_request *r, const strlist *flags,
-                            char **out, char **why);
+                            char **out, size_t *out_len, char **why);
 
 //
 // run.c: running the real compiler
@@ -113,7 +116,8 @@ int run_command(char *const *argv, char **capture);
 
 // A child started and finished apart: start_command starts argv (its
 // stderr to a pipe when capture is set; in a process group of its own when
-// ch->group is set), finish_command collects it as run_command does, and
+// ch->group is set), finish_command collects it as run_command does (the
+// length of what it collected in *len, when len is set), and
 // cancel_command kills it (and its group) and waits for it.
 typedef struct {
   int pid;
@@ -122,7 +126,7 @@ typedef struct {
   int capture_fd; // the stream collected: 2 (stderr, the default) or 1
 } child;
 bool start_command(char *const *argv, bool capture, child *ch);
-int finish_command(child *ch, char **capture);
+int finish_command(child *ch, char **capture, size_t *len);
 void cancel_command(child *ch);
 
 #endif

@@ -76,6 +76,7 @@ typedef struct {
   char *temp;     // rewritten unit, or NULL
   char *tempdir;  // the private directory that holds it
   bool fell_back; // compiled as written after a failure of ours
+  char *why;      // why it was not rewritten, when that is our failure
 } source;
 
 static bool strict(void) {
@@ -155,7 +156,7 @@ static void forget_pending(const char *path) {
 // write_temp writes text as DIR/.escape-cc-PID-N/BASE, DIR the source's
 // directory, or else under $TMPDIR; it sets s->temp and s->tempdir.
 static bool write_temp(source *s, const char *path, const char *text,
-                       bool keep) {
+                       size_t len, bool keep) {
   static unsigned counter;
   char *copy = strdup(path), *copy2 = strdup(path);
   const char *dir = dirname(copy), *base = basename(copy2);
@@ -182,7 +183,7 @@ static bool write_temp(source *s, const char *path, const char *text,
         remove_on_signal(name);
       }
       FILE *f = fopen(name, "w");
-      bool ok = f && fputs(text, f) >= 0;
+      bool ok = f && fwrite(text, 1, len, f) == len;
       if (f && fclose(f) != 0)
         ok = false;
       if (ok) {
@@ -402,7 +403,7 @@ static bool inputs_missing(const command *c) {
 // analyze runs escape-cc-rewrite on path: the -m report (when m) goes to
 // stderr, the rewritten unit to *text, the reason it cannot be to *why.
 static rewrite_status analyze(const char *path, const strlist *flags, int m,
-                              char **text, char **why) {
+                              char **text, size_t *text_len, char **why) {
   *text = *why = NULL;
   char *dir = self_dir();
   strlist argv = {0};
@@ -421,8 +422,9 @@ static rewrite_status analyze(const char *path, const strlist *flags, int m,
     strlist_push(&argv, flags->v[i]);
   child ch = {.capture_fd = 1};
   char *out = NULL;
-  int status = start_command(argv.v, true, &ch) ? finish_command(&ch, &out)
-                                                 : 127;
+  int status = start_command(argv.v, true, &ch)
+                   ? finish_command(&ch, &out, text_len)
+                   : 127;
   strlist_free(&argv);
   switch (status) {
   case 0:
@@ -485,7 +487,8 @@ static int drive(int argc, char **argv) {
       for (int i = 0; i < c.args.len; i++)
         if (c.kind[i] == ARG_SOURCE) {
           char *out, *why;
-          analyze(c.args.v[i], &flags, c.m ? c.m : 1, &out, &why);
+          size_t len;
+          analyze(c.args.v[i], &flags, c.m ? c.m : 1, &out, &len, &why);
           free(out);
           free(why);
         }
@@ -528,9 +531,9 @@ static int drive(int argc, char **argv) {
     source *s = &src[n];
     const char *path = c.args.v[s->arg];
     char *text = NULL, *why = NULL;
-    rewrite_status result = analyze(path, &flags, c.m, &text, &why);
-    if (speculating && (result == REWRITE_DONE ||
-                        (result == REWRITE_FAILED && strict()))) {
+    size_t text_len = 0;
+    rewrite_status result = analyze(path, &flags, c.m, &text, &text_len, &why);
+    if (speculating && result == REWRITE_DONE) {
       cancel_command(&spec);
       speculative_group = 0;
       speculating = false;
@@ -539,60 +542,18 @@ static int drive(int argc, char **argv) {
     case REWRITE_NONE:
       break;
     case REWRITE_PARSE:
-      // The real compiler decides: its diagnostics are the user's. Strict,
-      // a unit it compiles and libclang cannot parse is an error of ours.
-      if (strict() && access(path, R_OK) == 0) {
-        int real_status = 0;
-        if (speculating) {
-          char *errs = NULL;
-          real_status = finish_command(&spec, &errs);
-          speculative_group = 0;
-          speculating = false;
-          if (real_status != 0)
-            fputs(errs, stderr);
-          free(errs);
-          settled = true;
-          status = real_status;
-        } else {
-          strlist check = {0};
-          real_compiler(&check);
-          for (int a = 0; a < c.args.len; a++) {
-            const char *o = c.args.v[a];
-            int opt = c.value_of[a] >= 0 ? c.value_of[a] : a;
-            const char *owner = c.args.v[opt];
-            if (c.kind[a] == ARG_OPTION && strncmp(owner, "-M", 2) &&
-                strncmp(owner, "-o", 2) && strncmp(owner, "-W", 2))
-              strlist_push(&check, o);
-          }
-          strlist_push(&check, "-fsyntax-only");
-          strlist_push(&check, path);
-          char *errs = NULL;
-          real_status = run_command(check.v, &errs);
-          free(errs);
-          strlist_free(&check);
-        }
-        if (real_status == 0) {
-          fprintf(stderr,
-                  "escape-cc: error: %s: libclang could not parse it\n",
-                  path);
-          status = 1;
-        }
-      }
+      if (asprintf(&s->why, "%s: libclang could not parse it", path) < 0)
+        abort();
       break;
     case REWRITE_FAILED:
-      fprintf(stderr, "escape-cc: %s: %s; compiled as written\n",
-              strict() ? "error" : "warning", why);
-      if (strict())
-        status = 1;
+      s->why = why;
+      why = NULL;
       break;
     case REWRITE_DONE:
-      if (!write_temp(s, path, text, c.keep_temps)) {
-        fprintf(stderr, "escape-cc: %s: %s: cannot write the rewritten unit: "
-                        "%s; compiled as written\n",
-                strict() ? "error" : "warning", path, strerror(errno));
-        if (strict())
-          status = 1;
-      }
+      if (!write_temp(s, path, text, text_len, c.keep_temps) &&
+          asprintf(&s->why, "%s: cannot write the rewritten unit: %s", path,
+                   strerror(errno)) < 0)
+        abort();
       break;
     }
     free(text);
@@ -600,16 +561,14 @@ static int drive(int argc, char **argv) {
   }
   if (speculating) { // nothing moved: the compile as written stands
     char *errs = NULL;
-    int st = finish_command(&spec, &errs);
+    status = finish_command(&spec, &errs, NULL);
     speculative_group = 0;
     fputs(errs, stderr);
     free(errs);
-    if (!settled && status == 0)
-      status = st;
     settled = true;
   }
   strlist_free(&flags);
-  if (status == 0 && !settled) {
+  if (!settled) {
     // Several sources with -c or -S: each on its own, with its own
     // directory first; the other inputs in one more command.
     bool any = false;
@@ -636,7 +595,18 @@ static int drive(int argc, char **argv) {
       status = compile(&c, src, nsrc, -1, libdir);
     }
   }
+  // A unit compiled as written because of us: said in one line, once the
+  // compile has shown that the unit itself was fine (when it is not, the
+  // compiler's diagnostics are all the user sees).
+  for (int s = 0; s < nsrc; s++)
+    if (src[s].why && status == 0) {
+      fprintf(stderr, "escape-cc: %s: %s; compiled as written\n",
+              strict() ? "error" : "warning", src[s].why);
+      if (strict())
+        status = 1;
+    }
   for (int s = 0; s < nsrc; s++) {
+    free(src[s].why);
     if (src[s].temp) {
       if (c.keep_temps) {
         fprintf(stderr, "escape-cc: kept %s\n", src[s].temp);

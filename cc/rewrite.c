@@ -22,8 +22,9 @@
 // The hard cases, each with its rule:
 //   - Uses inside a macro expansion: a use spelled in the file (outside any
 //     macro) is edited in place. Any other use, in a macro's body or its
-//     arguments, gets the invocation wrapped in "#define x (*x)" and
-//     "#undef x" (with #line so that line numbers stay), which also keeps
+//     arguments, gets the invocation wrapped in "#define x (*x)", between
+//     #pragma push_macro("x") and pop_macro (so that a macro of the user's
+//     named x survives), with #line so that line numbers stay; this keeps
 //     stringification (#x) right; if the invocation names a member x
 //     (s.x, p->x), an argument spelled in the file is edited in place.
 //   - goto and switch past a declaration: when a label, case or default
@@ -117,6 +118,10 @@ typedef struct {
   int nswitches, switches_cap;
   range *alignofs; // sizeof, _Alignof and __alignof__ expressions
   int nalignofs, alignofs_cap;
+  unsigned *seen; // where the function's cursors are (walk_body)
+  int nseen, seen_cap;
+  range *skipped; // the file's #if ... #endif blocks, outermost
+  int nskipped, skipped_cap;
   bool indirect_goto; // the function has a goto *p
   unsigned *sites;    // macro-body sites already switched
   int nsites, sites_cap;
@@ -306,6 +311,13 @@ static bool extent_offsets(rewriter *w, CXCursor c, unsigned *s, unsigned *e) {
 static enum CXChildVisitResult walk_body(CXCursor c, CXCursor parent,
                                          CXClientData data) {
   rewriter *w = data;
+  unsigned at;
+  CXFile sf;
+  clang_getSpellingLocation(clang_getCursorLocation(c), &sf, NULL, NULL, &at);
+  if (sf && clang_File_isEqual(sf, w->file)) {
+    GROW(w, seen, nseen, seen_cap);
+    w->seen[w->nseen++] = at;
+  }
   switch (c.kind) {
   case CXCursor_IndirectGotoStmt:
     w->indirect_goto = true; // goto *p: any label may be its target
@@ -691,6 +703,11 @@ static bool read_var(rewriter *w, var *v, CXCursor fn, unsigned body_open,
   if (!v->in_macro && !v->by_arg && t.kind != CXType_VariableArray)
     v->jumpsafe = jumped_past(w, v);
   CXCursor init = clang_Cursor_getVarDeclInitializer(d);
+  if (!clang_Cursor_isNull(init) && t.kind == CXType_VariableArray) {
+    // C does not allow it (clang does, as C23): the compiler should say so.
+    fail(w, at, "a variable-length array with an initializer", v->name);
+    return false;
+  }
   if (!clang_Cursor_isNull(init) && !v->by_arg) {
     // The initializer runs from after '=' to the declaration's end.
     unsigned off = v->name_off + strlen(v->name);
@@ -871,10 +888,13 @@ static void emit_by_arg(rewriter *w, var *v) {
                    : fmt("#undef __escnoinit_%u\n#define __escnoinit_%u\n",
                          site, site);
   add(w, v->inv_start, 0, PRIO_WINDOW_OPEN,
-      fmt("\n#define %s (*%s)\n%s#line %u\n", n, n, on,
+      fmt("\n#pragma push_macro(\"%s\")\n#undef %s\n#define %s (*%s)\n%s"
+          "#line %u\n",
+          n, n, n, n, on,
           line_of(w, v->inv_start)));
   add(w, v->inv_end, 0, PRIO_WINDOW_CLOSE,
-      fmt("\n#undef %s\n%s#line %u\n", n, off, line_of(w, v->inv_end)));
+      fmt("\n#pragma pop_macro(\"%s\")\n%s#line %u\n", n, off,
+          line_of(w, v->inv_end)));
   free(on);
   free(off);
   free(size);
@@ -1090,12 +1110,119 @@ static void emit_uses(rewriter *w, var *vars, int nvars) {
     wins[nwins++] = (window){v, at};
     char *form = use_form(w, v, at);
     add(w, at, 0, PRIO_WINDOW_OPEN,
-        fmt("\n#define %s %s\n#line %u\n", v->name, form, line_of(w, at)));
+        fmt("\n#pragma push_macro(\"%s\")\n#undef %s\n#define %s %s\n"
+            "#line %u\n",
+            v->name, v->name, v->name, form, line_of(w, at)));
     add(w, end, 0, PRIO_WINDOW_CLOSE,
-        fmt("\n#undef %s\n#line %u\n", v->name, line_of(w, end)));
+        fmt("\n#pragma pop_macro(\"%s\")\n#line %u\n", v->name,
+            line_of(w, end)));
     free(form);
   }
   free(wins);
+}
+
+// find_conditionals lists the outermost #if ... #endif blocks of the file:
+// code libclang's preprocessor may have skipped where the real compiler's
+// takes it (#if defined(__clang__) ... #else ...).
+static void find_conditionals(rewriter *w) {
+  int depth = 0;
+  unsigned start = 0;
+  for (int l = 0; l < w->nlines; l++) {
+    unsigned off = w->lines[l];
+    while (off < w->len && (w->text[off] == ' ' || w->text[off] == '\t'))
+      off++;
+    if (off >= w->len || w->text[off] != '#')
+      continue;
+    off = skip_space(w, off + 1);
+    const char *d = w->text + off;
+    if (!strncmp(d, "if", 2)) {
+      if (depth++ == 0)
+        start = w->lines[l];
+    } else if (!strncmp(d, "endif", 5) && depth > 0 && --depth == 0) {
+      GROW(w, skipped, nskipped, skipped_cap);
+      w->skipped[w->nskipped++] = (range){start, w->lines[l]};
+    }
+  }
+}
+
+static int by_unsigned(const void *a, const void *b) {
+  unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+  return x < y ? -1 : x > y;
+}
+
+// skipped reports whether no cursor of the function is at off: a token
+// libclang's preprocessor skipped (w->seen is sorted by then).
+static bool skipped(rewriter *w, unsigned off) {
+  return !bsearch(&off, w->seen, w->nseen, sizeof *w->seen, by_unsigned);
+}
+
+// emit_skipped_uses rewrites the uses of moved locals in code the
+// preprocessor skipped for libclang, which the real compiler may take. A
+// use there is a token of the local's name, in its scope and in an #if
+// block, not a member (s.x, p->x), outside literals, comments and
+// directives, that libclang did not see (skipped).
+static void emit_skipped_uses(rewriter *w, var *vars, int nvars, unsigned fs,
+                              unsigned fe) {
+  for (int r = 0; r < w->nskipped; r++) {
+    range sk = w->skipped[r]; // its part in the function
+    if (sk.end <= fs || sk.start >= fe)
+      continue;
+    if (sk.start < fs)
+      sk.start = fs;
+    if (sk.end > fe)
+      sk.end = fe;
+    for (unsigned i = sk.start; i < sk.end && i < w->len; i++) {
+      char ch = w->text[i];
+      if (ch == '"' || ch == '\'') {
+        for (i++; i < sk.end && w->text[i] != ch && w->text[i] != '\n'; i++)
+          if (w->text[i] == '\\')
+            i++;
+        continue;
+      }
+      if (ch == '/' && i + 1 < sk.end &&
+          (w->text[i + 1] == '*' || w->text[i + 1] == '/')) {
+        unsigned after = skip_space(w, i);
+        i = after > i ? after - 1 : i;
+        continue;
+      }
+      if (ch == '#' && (i == 0 || w->text[i - 1] == '\n' ||
+                        isspace((unsigned char)w->text[i - 1]))) {
+        unsigned l = line_of(w, i); // a directive: to its line's end
+        bool directive = true;
+        for (unsigned j = w->lines[l - 1]; j < i; j++)
+          directive &= isspace((unsigned char)w->text[j]) != 0;
+        if (directive) {
+          while (i < sk.end && w->text[i] != '\n')
+            i += w->text[i] == '\\' ? 2 : 1;
+          continue;
+        }
+      }
+      if (!is_ident(ch) || (i > 0 && is_ident(w->text[i - 1])))
+        continue;
+      unsigned e = i;
+      while (e < sk.end && is_ident(w->text[e]))
+        e++;
+      unsigned before = i;
+      while (before > sk.start && isspace((unsigned char)w->text[before - 1]))
+        before--;
+      bool member = before > 0 && (w->text[before - 1] == '.' ||
+                                   (before > 1 && w->text[before - 1] == '>' &&
+                                    w->text[before - 2] == '-'));
+      for (int k = 0; k < nvars && !member; k++) {
+        var *v = &vars[k];
+        size_t n = strlen(v->name);
+        unsigned from = v->param ? v->body_open : v->name_off + n;
+        unsigned to = v->param ? v->body_end : v->scope_end;
+        if (v->in_macro || e - i != n || strncmp(w->text + i, v->name, n) ||
+            i < from || i >= to || edits_replaces(&w->ed, i) ||
+            !skipped(w, i))
+          continue;
+        add(w, i, n, PRIO_REPLACE, use_form(w, v, i));
+        break;
+      }
+      i = e - 1;
+    }
+  }
 }
 
 static void emit_literal(rewriter *w, moved_local *m, int id) {
@@ -1134,24 +1261,37 @@ static void emit_literal(rewriter *w, moved_local *m, int id) {
 // The unit
 //
 
-static bool within(rewriter *w, CXCursor c, unsigned s, unsigned e) {
+// A moved local and where it is, to find each function's by its range.
+typedef struct {
   unsigned off;
-  return expansion_offset(w, clang_getCursorLocation(c), &off) && off >= s &&
-         off < e;
+  moved_local *m;
+} placed;
+
+static int by_offset(const void *a, const void *b) {
+  const placed *x = a, *y = b;
+  return x->off < y->off ? -1 : x->off > y->off;
 }
 
-static void rewrite_function(rewriter *w, CXCursor fn, vec *moved, int *next) {
+static void rewrite_function(rewriter *w, CXCursor fn, placed *moved,
+                             int nmoved, int *next) {
   CXSourceRange r = clang_getCursorExtent(fn);
   unsigned fs, fe;
   if (!expansion_offset(w, clang_getRangeStart(r), &fs) ||
       !expansion_offset(w, clang_getRangeEnd(r), &fe))
     return;
-  // This function's moved locals and literals.
+  // This function's moved locals and literals: a run of the sorted list.
+  int lo = 0, hi = nmoved;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    if (moved[mid].off < fs)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
   int n = 0;
-  moved_local **mine = malloc((moved->len + 1) * sizeof *mine);
-  for (int i = 0; i < moved->len; i++)
-    if (within(w, ((moved_local *)moved->items[i])->decl, fs, fe))
-      mine[n++] = moved->items[i];
+  moved_local **mine = malloc((nmoved + 1) * sizeof *mine);
+  for (int i = lo; i < nmoved && moved[i].off < fe; i++)
+    mine[n++] = moved[i].m;
   if (n == 0) {
     free(mine);
     return;
@@ -1170,9 +1310,11 @@ static void rewrite_function(rewriter *w, CXCursor fn, vec *moved, int *next) {
     return;
   }
   w->nlabels = w->nblocks = w->nrefs = w->ngotos = w->nswitches = 0;
+  w->nseen = 0;
   w->indirect_goto = false;
   w->nalignofs = 0;
   clang_visitChildren(fn, walk_body, w);
+  qsort(w->seen, w->nseen, sizeof *w->seen, by_unsigned);
   var *vars = calloc(n, sizeof *vars);
   int nvars = 0;
   for (int i = 0; i < n; i++) {
@@ -1199,6 +1341,7 @@ static void rewrite_function(rewriter *w, CXCursor fn, vec *moved, int *next) {
   for (int i = 0; i < nvars; i++)
     vars[i].param ? emit_param(w, &vars[i]) : emit_var(w, &vars[i]);
   emit_uses(w, vars, nvars);
+  emit_skipped_uses(w, vars, nvars, bs, be);
   for (int i = 0; i < nvars; i++) {
     free((char *)vars[i].name);
     free(vars[i].align);
@@ -1218,13 +1361,14 @@ static void c_string(FILE *f, const char *s) {
 }
 
 rewrite_status rewrite_unit(const rewrite_request *r, const strlist *flags,
-                            char **out, char **why) {
+                            char **out, size_t *out_len, char **why) {
   *out = *why = NULL;
+  *out_len = 0;
   CXIndex idx = clang_createIndex(0, 0);
   int status;
   CXTranslationUnit tu = parse_file(idx, r->path, flags->len,
                                     (const char *const *)flags->v, &status,
-                                    NULL);
+                                    NULL, 0);
   if (!tu || status) {
     if (tu)
       clang_disposeTranslationUnit(tu);
@@ -1254,6 +1398,16 @@ rewrite_status rewrite_unit(const rewrite_request *r, const strlist *flags,
       if (w.text[i] == '\n')
         w.lines[w.nlines++] = i + 1;
     w.prolog_f = open_memstream(&w.prolog, &w.prolog_len);
+    find_conditionals(&w);
+    placed *sorted = malloc(moved.len * sizeof *sorted);
+    int nsorted = 0;
+    for (int i = 0; i < moved.len; i++) {
+      moved_local *m = moved.items[i];
+      unsigned off;
+      if (expansion_offset(&w, clang_getCursorLocation(m->decl), &off))
+        sorted[nsorted++] = (placed){off, m};
+    }
+    qsort(sorted, nsorted, sizeof *sorted, by_offset);
     int next = 1;
     arena a = {0};
     int n;
@@ -1262,10 +1416,12 @@ rewrite_status rewrite_unit(const rewrite_request *r, const strlist *flags,
     for (int i = 0; i < n && !w.why; i++)
       if (top[i].kind == CXCursor_FunctionDecl &&
           clang_isCursorDefinition(top[i]))
-        rewrite_function(&w, top[i], &moved, &next);
+        rewrite_function(&w, top[i], sorted, nsorted, &next);
     arena_free(&a);
     fclose(w.prolog_f);
-    char *body = w.why ? NULL : edits_apply(&w.ed, w.text, w.len);
+    free(sorted);
+    size_t body_len = 0;
+    char *body = w.why ? NULL : edits_apply(&w.ed, w.text, w.len, &body_len);
     if (!w.why && !body)
       w.why = fmt("%s: overlapping edits", r->path);
     if (w.why) {
@@ -1281,8 +1437,10 @@ rewrite_status rewrite_unit(const rewrite_request *r, const strlist *flags,
               "__asm__(\"escrt_new_noscan\");\n%s#line 1 ",
               w.prolog);
       c_string(f, r->line_name);
-      fprintf(f, "\n%s", body);
+      fputc('\n', f);
+      fwrite(body, 1, body_len, f); // it may hold NUL bytes
       fclose(f);
+      *out_len = size;
       result = REWRITE_DONE;
     }
     free(body);
@@ -1297,6 +1455,8 @@ rewrite_status rewrite_unit(const rewrite_request *r, const strlist *flags,
     free(w.alignofs);
     free(w.sites);
     free(w.prolog);
+    free(w.skipped);
+    free(w.seen);
   }
   for (int i = 0; i < moved.len; i++)
     free(moved.items[i]);

@@ -48,12 +48,13 @@ static int run(int argc, char **argv) {
   if (!flags.v)
     strlist_push(&flags, "-xc");
   char *out = NULL, *why = NULL;
+  size_t len = 0;
   int status = 0;
-  switch (rewrite_unit(&r, &flags, &out, &why)) {
+  switch (rewrite_unit(&r, &flags, &out, &len, &why)) {
   case REWRITE_NONE:
     break;
   case REWRITE_DONE:
-    fputs(out, stdout);
+    fwrite(out, 1, len, stdout); // it may hold NUL bytes
     status = 3;
     break;
   case REWRITE_PARSE:

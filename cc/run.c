@@ -55,7 +55,9 @@ bool start_command(char *const *argv, bool capture, child *ch) {
   return true;
 }
 
-int finish_command(child *ch, char **capture) {
+int finish_command(child *ch, char **capture, size_t *got) {
+  if (got)
+    *got = 0;
   if (ch->err_fd >= 0) {
     size_t len = 0, cap = 4096;
     char *buf = malloc(cap);
@@ -70,6 +72,8 @@ int finish_command(child *ch, char **capture) {
       len += n;
     }
     buf[len] = 0;
+    if (got)
+      *got = len;
     close(ch->err_fd);
     ch->err_fd = -1;
     if (capture)
@@ -88,7 +92,7 @@ int finish_command(child *ch, char **capture) {
 
 void cancel_command(child *ch) {
   kill(ch->group ? -ch->pid : ch->pid, SIGKILL);
-  finish_command(ch, NULL);
+  finish_command(ch, NULL, NULL);
 }
 
 int run_command(char *const *argv, char **capture) {
@@ -98,5 +102,5 @@ int run_command(char *const *argv, char **capture) {
       *capture = strdup("");
     return 127;
   }
-  return finish_command(&ch, capture);
+  return finish_command(&ch, capture, NULL);
 }
