@@ -743,6 +743,24 @@ static bool is_zero_init(rewriter *w, var *v) {
   return !strcmp(buf, "{0}") || !strcmp(buf, "{}") || !strcmp(buf, "0");
 }
 
+// names_in_brackets reports whether v's declarator has an array bound that
+// names something ([n]): a const variable there makes a VLA for GCC (not
+// for clang), which may not be initialized; the initializer is kept for
+// the compiler to judge.
+static bool names_in_brackets(rewriter *w, var *v) {
+  bool in = false;
+  for (unsigned i = v->name_off + strlen(v->name); i < v->init_s; i++) {
+    char c = w->text[i];
+    if (c == '[')
+      in = true;
+    else if (c == ']')
+      in = false;
+    else if (in && (isalpha((unsigned char)c) || c == '_'))
+      return true;
+  }
+  return false;
+}
+
 // use_form_in is what a use of v at off becomes; unevaluated when it is an
 // operand of sizeof or _Alignof.
 static char *use_form_in(var *v, unsigned off, bool unevaluated) {
@@ -980,7 +998,7 @@ static void emit_var(rewriter *w, var *v) {
     if (!v->jumpsafe)
       add(w, skip_attributes(w, v->decl_end), 0, PRIO_INIT_CLOSE,
           fmt(" = %s", alloc));
-  } else if (is_zero_init(w, v) && !v->jumpsafe) {
+  } else if (is_zero_init(w, v) && !v->jumpsafe && !names_in_brackets(w, v)) {
     add(w, v->init_s, v->init_e - v->init_s, PRIO_REPLACE, strdup(alloc));
   } else {
     add(w, v->init_s, 0, PRIO_INIT_OPEN,
