@@ -432,6 +432,12 @@ struct unit {
 };
 
 void analyze_unit(unit *u);
+
+// run_deep runs fn(argc, argv) on a thread with a 1 GiB stack (reserved,
+// not committed) and libclang parsing on it, and returns its result: parsing
+// and lowering recurse over the AST, and code can nest deeply (MAX_NESTING).
+// It falls back to the calling thread when the thread cannot be made.
+int run_deep(int (*fn)(int, char **), int argc, char **argv);
 void free_graph(func *f);
 void compute_sccs(unit *u, void (*batch)(unit *, vec *));
 void solve_batch(unit *u, vec *fns);

@@ -9,7 +9,6 @@
 #include "escape.h"
 
 #include <dirent.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -186,35 +185,4 @@ static int run(int argc, char **argv) {
   return status;
 }
 
-typedef struct {
-  int argc;
-  char **argv;
-  int status;
-} job;
-
-static void *run_job(void *arg) {
-  job *j = arg;
-  j->status = run(j->argc, j->argv);
-  return NULL;
-}
-
-// main runs the analysis on a thread with a 1 GiB stack (reserved, not
-// committed): parsing and lowering recurse over the AST, and code can nest
-// deeply (see MAX_NESTING).
-int main(int argc, char **argv) {
-  // libclang parses on a thread of its own with an 8 MB stack, which a
-  // 30,000-arm else-if chain overflows; parse on ours instead (libclang's
-  // crash recovery still applies).
-  setenv("LIBCLANG_NOTHREADS", "1", 1);
-  job j = {argc, argv, 0};
-  pthread_attr_t attr;
-  pthread_t t;
-  if (pthread_attr_init(&attr) == 0 &&
-      pthread_attr_setstacksize(&attr, (size_t)1 << 30) == 0 &&
-      pthread_create(&t, &attr, run_job, &j) == 0) {
-    pthread_join(t, NULL);
-    pthread_attr_destroy(&attr);
-    return j.status;
-  }
-  return run(argc, argv);
-}
+int main(int argc, char **argv) { return run_deep(run, argc, argv); }

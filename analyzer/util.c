@@ -6,9 +6,11 @@
 // element at a time. The cursor map keys libclang cursors by
 // clang_hashCursor and compares with clang_equalCursors, so that a
 // declaration found through clang_getCursorReferenced maps to the location
-// created when the declaration was lowered.
+// created when the declaration was lowered. run_deep gives the analysis
+// the deep stack its recursion over the AST needs.
 #include "escape.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,3 +268,34 @@ CXCursor *unit_children(unit *u, CXCursor c, int *n) {
 }
 
 void unit_children_reset(unit *u) { u->memo_gen++; }
+
+typedef struct {
+  int (*fn)(int, char **);
+  int argc;
+  char **argv;
+  int status;
+} deep_job;
+
+static void *run_deep_job(void *arg) {
+  deep_job *j = arg;
+  j->status = j->fn(j->argc, j->argv);
+  return NULL;
+}
+
+int run_deep(int (*fn)(int, char **), int argc, char **argv) {
+  // libclang parses on a thread of its own with an 8 MB stack, which a
+  // 30,000-arm else-if chain overflows; parse on ours instead (libclang's
+  // crash recovery still applies).
+  setenv("LIBCLANG_NOTHREADS", "1", 1);
+  deep_job j = {fn, argc, argv, 0};
+  pthread_attr_t attr;
+  pthread_t t;
+  if (pthread_attr_init(&attr) == 0 &&
+      pthread_attr_setstacksize(&attr, (size_t)1 << 30) == 0 &&
+      pthread_create(&t, &attr, run_deep_job, &j) == 0) {
+    pthread_join(t, NULL);
+    pthread_attr_destroy(&attr);
+    return j.status;
+  }
+  return fn(argc, argv);
+}

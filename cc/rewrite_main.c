@@ -12,16 +12,11 @@
 // unit; 5 a local cannot be moved, and stdout says which; 2 usage.
 #include "escape-cc.h"
 
-#include <pthread.h>
+#include "escape.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct {
-  int argc;
-  char **argv;
-  int status;
-} job;
 
 static int run(int argc, char **argv) {
   rewrite_request r = {0};
@@ -73,25 +68,4 @@ static int run(int argc, char **argv) {
   return status;
 }
 
-static void *run_job(void *arg) {
-  job *j = arg;
-  j->status = run(j->argc, j->argv);
-  return NULL;
-}
-
-// main runs on a thread with a large stack, as escape-check does: the
-// analysis recurses over the AST (see analyzer/escape.h, MAX_NESTING).
-int main(int argc, char **argv) {
-  setenv("LIBCLANG_NOTHREADS", "1", 1);
-  job j = {argc, argv, 0};
-  pthread_attr_t attr;
-  pthread_t t;
-  if (pthread_attr_init(&attr) == 0 &&
-      pthread_attr_setstacksize(&attr, (size_t)1 << 30) == 0 &&
-      pthread_create(&t, &attr, run_job, &j) == 0) {
-    pthread_join(t, NULL);
-    pthread_attr_destroy(&attr);
-    return j.status;
-  }
-  return run(argc, argv);
-}
+int main(int argc, char **argv) { return run_deep(run, argc, argv); }

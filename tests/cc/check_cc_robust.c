@@ -1260,23 +1260,6 @@ END_TEST
 // Setup
 // ---------------------------------------------------------------------------
 
-// find_in_path returns the path of command in $PATH, or NULL.
-static char *find_in_path(const char *command) {
-  const char *path = getenv("PATH");
-  char *copy = xstrdup(path ? path : "/usr/bin:/bin"), *save = NULL;
-  char *found = NULL;
-  for (char *d = strtok_r(copy, ":", &save); d && !found;
-       d = strtok_r(NULL, ":", &save)) {
-    char *p = path_join(d, command);
-    if (access(p, X_OK) == 0)
-      found = p;
-    else
-      free(p);
-  }
-  free(copy);
-  return found;
-}
-
 // make_env is the environment escape-cc runs in: ESCAPE_REAL_CC=gcc, strict
 // or not, and the sanitizers' exit code; escape-cc is instrumented in the
 // test build, but what it keeps at exit is not what is tested here (as in
@@ -1372,7 +1355,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   const char *only = argc == 4 ? argv[3] : NULL;
-  char *gcc = find_in_path(real_cc);
+  char *gcc = find_program(real_cc);
   if (!gcc) {
     fprintf(stderr, "check_cc_robust: %s is not in $PATH\n", real_cc);
     return 2;

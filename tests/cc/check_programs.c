@@ -140,25 +140,11 @@ static void check_clean(const char *what, const char *cc, spawn_result *r) {
                 program, what, cc, strbuf_str(&r->out), expected_out);
 }
 
-// in_path returns the full path of a command found in $PATH.
-static char *in_path(const char *cmd) {
-  const char *path = getenv("PATH");
-  char *copy = xstrdup(path ? path : "/usr/bin:/bin"), *save = NULL;
-  for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-    char *p = path_join(d, cmd);
-    if (file_exists(p)) {
-      free(copy);
-      return p;
-    }
-    free(p);
-  }
-  free(copy);
-  return xstrdup(cmd);
-}
 
 static void check_compiler(const char *name) {
   load();
-  char *cc = in_path(name);
+  char *cc = find_program(name);
+  ck_assert_msg(cc, "%s is not in $PATH", name);
   char *dir = scratch_dir("program");
   char *orig = path_join(dir, "original"), *asan = path_join(dir, "asan"),
        *plain = path_join(dir, "plain");

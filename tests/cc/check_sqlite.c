@@ -122,23 +122,10 @@ static char *run(const char *exe) {
   return out;
 }
 
-static char *in_path(const char *cmd) {
-  const char *path = getenv("PATH");
-  char *copy = xstrdup(path ? path : "/usr/bin:/bin"), *save = NULL;
-  for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-    char *p = path_join(d, cmd);
-    if (file_exists(p)) {
-      free(copy);
-      return p;
-    }
-    free(p);
-  }
-  free(copy);
-  return xstrdup(cmd);
-}
 
 static void check_with(const char *name) {
-  char *cc = in_path(name);
+  char *cc = find_program(name);
+  ck_assert_msg(cc, "%s is not in $PATH", name);
   char *dir = scratch_dir("sqlite");
   char *plain = path_join(dir, "plain"), *moved = path_join(dir, "moved");
   free(build(cc, cc, dir, plain, false));

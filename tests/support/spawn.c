@@ -194,3 +194,19 @@ void env_free(char **envp) {
     free(*e);
   free(envp);
 }
+
+char *find_program(const char *command) {
+  const char *path = getenv("PATH");
+  char *copy = xstrdup(path ? path : "/usr/bin:/bin"), *save = NULL;
+  char *found = NULL;
+  for (char *d = strtok_r(copy, ":", &save); d && !found;
+       d = strtok_r(NULL, ":", &save)) {
+    char *p = path_join(d, command);
+    if (access(p, X_OK) == 0)
+      found = p;
+    else
+      free(p);
+  }
+  free(copy);
+  return found;
+}
