@@ -7,8 +7,11 @@
 // It is a wrapper around the real compiler ($ESCAPE_REAL_CC, default cc),
 // and to a build system it is that compiler: same exit status, same
 // stdout, nothing extra on stderr unless asked for, the same output files.
-// For each C source of a command, it runs escape-check's analysis, and
-// when something moves to heap it writes the rewritten unit (rewrite.c)
+// For each C source of a command, it runs escape-check's analysis in
+// escape-cc-rewrite (rewrite_main.c), a process of its own, so that this
+// driver never loads libclang; with a processor idle, the command as
+// written starts beside it and stands if nothing moves. When something
+// moves to heap it writes the rewritten unit (rewrite.c)
 // under the source's own name in a private hidden directory beside it
 // (src/.escape-cc-PID-N/a.c; in $TMPDIR when the source's directory is not
 // writable) and compiles that in the source's place, with -iquote naming
@@ -24,7 +27,8 @@
 // compiles as written.
 //
 // A unit libclang cannot parse, or a rewrite the compiler rejects, is
-// compiled as written after one line on stderr naming the file, so that
+// compiled as written, and then, if it compiled, one line on stderr names
+// the file, so that
 // the user's build goes on; that fallback is a bug of ours, and
 // ESCAPE_CC_STRICT=1 makes it fatal. A unit that does not compile as
 // written gets exactly the real compiler's diagnostics and status: when a
@@ -38,7 +42,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
