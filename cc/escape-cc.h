@@ -118,7 +118,7 @@ int run_command(char *const *argv, char **capture);
 // stderr to a pipe when capture is set; in a process group of its own when
 // ch->group is set), finish_command collects it as run_command does (the
 // length of what it collected in *len, when len is set), and
-// cancel_command kills it (and its group) and waits for it.
+// discard_command waits for it and drops what it printed.
 typedef struct {
   int pid;
   int err_fd;     // the collected stream's pipe
@@ -127,6 +127,6 @@ typedef struct {
 } child;
 bool start_command(char *const *argv, bool capture, child *ch);
 int finish_command(child *ch, char **capture, size_t *len);
-void cancel_command(child *ch);
+void discard_command(child *ch);
 
 #endif

@@ -521,7 +521,10 @@ static int drive(int argc, char **argv) {
   // their checks one at a time, gain most.
   child spec = {.group = true};
   bool speculating = false;
-  if (nsrc == 1 && idle_core()) {
+  bool save_temps = false; // its files would race the rewritten compile's
+  for (int i = 0; i < c.args.len; i++)
+    save_temps |= !strncmp(c.args.v[i], "-save-temps", 11);
+  if (nsrc == 1 && !save_temps && idle_core()) {
     strlist argv = {0};
     build_argv(&c, src, nsrc, -1, libdir, false, &argv);
     speculating = start_command(argv.v, true, &spec);
@@ -537,7 +540,7 @@ static int drive(int argc, char **argv) {
     size_t text_len = 0;
     rewrite_status result = analyze(path, &flags, c.m, &text, &text_len, &why);
     if (speculating && result == REWRITE_DONE) {
-      cancel_command(&spec);
+      discard_command(&spec);
       speculative_group = 0;
       speculating = false;
     }

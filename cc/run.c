@@ -3,9 +3,10 @@
 // collected (or its stdout, for escape-cc-rewrite's answer). Collecting lets
 // escape-cc show the compiler's diagnostics only when they are the user's:
 // a rewritten unit the compiler rejects is our bug, and its errors give way
-// to those of the unit compiled as written. A child runs in a process group
-// of its own when it may be cancelled (a speculative compile, main.c), so
-// that the compiler's own children go with it.
+// to those of the unit compiled as written. A speculative compile (main.c)
+// runs in a process group of its own, which escape-cc's signal handler
+// ends with it; when its result is not wanted it is still waited for, not
+// killed: a compiler killed in mid-run leaves its temporary files behind.
 #include "escape-cc.h"
 
 #include <errno.h>
@@ -90,10 +91,7 @@ int finish_command(child *ch, char **capture, size_t *got) {
   return WEXITSTATUS(status);
 }
 
-void cancel_command(child *ch) {
-  kill(ch->group ? -ch->pid : ch->pid, SIGKILL);
-  finish_command(ch, NULL, NULL);
-}
+void discard_command(child *ch) { finish_command(ch, NULL, NULL); }
 
 int run_command(char *const *argv, char **capture) {
   child ch = {0};
