@@ -183,8 +183,8 @@ bool parse_command(command *c, int argc, char **argv) {
         value = c->args.v[at + 1];
         c->kind[at + 1] = ARG_OPTION;
         c->value_of[at + 1] = at;
-      } else if (starts(a, "-x") || starts(a, "-o") || starts(a, "-MF")) {
-        value = c->args.v[at] + (a[1] == 'M' ? 3 : 2);
+      } else if (starts(a, "-x") || starts(a, "-o")) {
+        value = c->args.v[at] + 2;
       }
       if (!strcmp(a, "-v"))
         verbose = true; // a query only without inputs: cc -v
@@ -210,8 +210,6 @@ bool parse_command(command *c, int argc, char **argv) {
         lang = value && strcmp(value, "none") ? value : NULL;
       if (starts(a, "-o") && value)
         c->output = value;
-      if (starts(a, "-MF") && value)
-        c->depfile = value;
       continue;
     }
     if (!strcmp(a, "-")) { // standard input

@@ -38,7 +38,6 @@ typedef struct {
   bool sanitizer;     // -fsanitize=address/thread/memory/hwaddress...
   bool deps;          // a dependency file comes with the object (-MD ...)
   const char *output; // -o, or NULL
-  const char *depfile; // -MF, or NULL
   int nsources;
   int ninputs; // every input, C sources included
   // escape-cc's own options.

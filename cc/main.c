@@ -80,6 +80,7 @@ typedef struct {
   char *tempdir;  // the private directory that holds it
   bool fell_back; // compiled as written after a failure of ours
   char *why;      // why it was not rewritten, when that is our failure
+  bool goroutines; // it includes <escape/go.h> (mentions_go_h)
 } source;
 
 static bool strict(void) {
@@ -302,7 +303,7 @@ static void build_argv(const command *c, source *src, int nsrc, int only,
   free(inc);
   bool goroutines = false;
   for (int s = 0; s < nsrc; s++)
-    if ((only < 0 || s == only) && mentions_go_h(c->args.v[src[s].arg]))
+    if ((only < 0 || s == only) && src[s].goroutines)
       goroutines = true;
   if (goroutines && !strstr(out->v[0], "clang"))
     strlist_push(out, "-ftrivial-auto-var-init=zero");
@@ -313,8 +314,7 @@ static void build_argv(const command *c, source *src, int nsrc, int only,
 // write_dependencies runs the command as written, for the sources (only:
 // one of them, or all), with -fsyntax-only: the dependency file it writes
 // is the real compiler's, naming the sources and their headers.
-static void write_dependencies(const command *c, source *src, int nsrc,
-                               int only) {
+static void write_dependencies(const command *c, source *src, int only) {
   strlist argv = {0};
   real_compiler(&argv);
   for (int i = 0; i < c->args.len; i++) {
@@ -329,7 +329,6 @@ static void write_dependencies(const command *c, source *src, int nsrc,
   run_command(argv.v, &errors);
   free(errors);
   strlist_free(&argv);
-  (void)nsrc;
 }
 
 // compile runs one real-compiler command for the sources (only: one of
@@ -355,7 +354,7 @@ static int compile(const command *c, source *src, int nsrc, int only,
     fputs(errors, stderr);
     free(errors);
     if (c->deps)
-      write_dependencies(c, src, nsrc, only);
+      write_dependencies(c, src, only);
     return 0;
   }
   // The rewritten units were rejected. If the command fails as written
@@ -513,8 +512,10 @@ static int drive(int argc, char **argv) {
   source *src = calloc(c.nsources + 1, sizeof *src);
   int nsrc = 0, status = 0;
   for (int i = 0; i < c.args.len; i++)
-    if (c.kind[i] == ARG_SOURCE)
-      src[nsrc++].arg = i;
+    if (c.kind[i] == ARG_SOURCE) {
+      src[nsrc].arg = i;
+      src[nsrc++].goroutines = mentions_go_h(c.args.v[i]);
+    }
   // Speculation: with a processor idle, the command as written starts at
   // once, beside the analysis; if nothing moves to heap, its result is the
   // result, and the analysis cost no time. Configure scripts, which compile

@@ -76,26 +76,9 @@ typedef struct variant {
   char *what; // how it was made, e.g. "truncated at byte 120 of 845"
 } variant;
 
-// rng is Knuth's MMIX linear congruential generator: deterministic and the
-// same on every platform, which is all a reproducible mutation needs.
-typedef struct rng {
-  uint64_t s;
-} rng;
-
-static uint32_t rng_next(rng *r) {
-  r->s = r->s * 6364136223846793005u + 1442695040888963407u;
-  return (uint32_t)(r->s >> 33);
-}
-
-static size_t rng_below(rng *r, size_t n) { return n ? rng_next(r) % n : 0; }
-
-// seed hashes the file's base name (FNV-1a) with the mutation number.
-static rng seed(const char *path, int k) {
-  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-  uint64_t h = 14695981039346656037u;
-  for (const char *p = base; *p; p++)
-    h = (h ^ (unsigned char)*p) * 1099511628211u;
-  return (rng){h ^ ((uint64_t)k << 32)};
+// seed is the mutation k of the file at path (tests/support/lcg.c).
+static lcg seed(const char *path, int k) {
+  return lcg_for_file(path, (uint64_t)k << 32);
 }
 
 // splice replaces del bytes at off in b with the n bytes at s.
@@ -109,20 +92,20 @@ static void splice(strbuf *b, size_t off, size_t del, const char *s, size_t n) {
 }
 
 // edit applies one random operation to b and describes it in what.
-static void edit(rng *r, strbuf *b, strbuf *what) {
-  size_t off = rng_below(r, b->len + 1);
-  size_t run = 1 + rng_below(r, 16);
+static void edit(lcg *r, strbuf *b, strbuf *what) {
+  size_t off = lcg_below(r, b->len + 1);
+  size_t run = 1 + lcg_below(r, 16);
   if (off + run > b->len)
     run = b->len - off;
-  switch (rng_below(r, 5)) {
+  switch (lcg_below(r, 5)) {
   case 0: // flip a bit
     if (off < b->len) {
-      b->s[off] ^= (char)(1u << rng_below(r, 8));
+      b->s[off] ^= (char)(1u << lcg_below(r, 8));
       strbuf_printf(what, " flip@%zu", off);
     }
     break;
   case 1: { // insert a printable byte
-    char c = (char)(' ' + rng_below(r, 95));
+    char c = (char)(' ' + lcg_below(r, 95));
     splice(b, off, 0, &c, 1);
     strbuf_printf(what, " insert-byte@%zu", off);
     break;
@@ -133,14 +116,14 @@ static void edit(rng *r, strbuf *b, strbuf *what) {
     break;
   case 3: { // duplicate a run somewhere else
     char *dup = xstrndup(b->s + off, run);
-    size_t at = rng_below(r, b->len + 1);
+    size_t at = lcg_below(r, b->len + 1);
     splice(b, at, 0, dup, run);
     free(dup);
     strbuf_printf(what, " dup-%zu@%zu->%zu", run, off, at);
     break;
   }
   default: { // insert a token
-    const char *t = tokens[rng_below(r, sizeof tokens / sizeof *tokens)];
+    const char *t = tokens[lcg_below(r, sizeof tokens / sizeof *tokens)];
     splice(b, off, 0, t, strlen(t));
     strbuf_printf(what, " insert'%s'@%zu", t, off);
   }
@@ -170,11 +153,11 @@ static void make_variants(const char *path, const strbuf *src, const char *dir,
     strbuf_free(&what);
   }
   for (int k = 0; k < MUTATIONS; k++) {
-    rng r = seed(path, k);
+    lcg r = seed(path, k);
     strbuf data = {0}, what = {0};
     strbuf_append(&data, strbuf_str(src), src->len);
     strbuf_printf(&what, "mutation %d:", k);
-    for (int n = 1 + (int)rng_below(&r, 4); n > 0; n--)
+    for (int n = 1 + (int)lcg_below(&r, 4); n > 0; n--)
       edit(&r, &data, &what);
     snprintf(name, sizeof name, "m%02d.c", k);
     add_variant(&vs[TRUNCATIONS + k], dir, name, &data, &what);

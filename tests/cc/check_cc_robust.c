@@ -142,27 +142,10 @@ static void variant_free(variant *v) {
   strbuf_free(&v->text);
 }
 
-// rng is Knuth's MMIX linear congruential generator, as in
-// tests/analyzer/check_robust.c: the same variants on every platform.
-typedef struct rng {
-  uint64_t s;
-} rng;
-
-static uint32_t rng_next(rng *r) {
-  r->s = r->s * 6364136223846793005u + 1442695040888963407u;
-  return (uint32_t)(r->s >> 33);
-}
-
-static size_t rng_below(rng *r, size_t n) { return n ? rng_next(r) % n : 0; }
-
-// seed hashes the file's base name (FNV-1a) with the variant's number.
-static rng seed(const char *path, int k) {
-  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-  uint64_t h = 14695981039346656037u;
-  for (const char *p = base; *p; p++)
-    h = (h ^ (unsigned char)*p) * 1099511628211u;
-  rng r = {h ^ ((uint64_t)(k + 1) << 40)};
-  rng_next(&r);
+// seed is the variant k of the file at path (tests/support/lcg.c).
+static lcg seed(const char *path, int k) {
+  lcg r = lcg_for_file(path, (uint64_t)(k + 1) << 40);
+  lcg_next(&r);
   return r;
 }
 
@@ -295,13 +278,13 @@ static void replace_bytes(strbuf *b, size_t off, size_t del, const char *s, size
 }
 
 // pick_token draws a token for which ok holds, or returns ts->n.
-static size_t pick_token(rng *r, const char *t, const tokens *ts,
+static size_t pick_token(lcg *r, const char *t, const tokens *ts,
                          bool (*ok)(const char *, const token *)) {
   size_t *cand = xmalloc((ts->n + 1) * sizeof *cand), n = 0;
   for (size_t i = 0; i < ts->n; i++)
     if (ok(t, &ts->v[i]))
       cand[n++] = i;
-  size_t pick = n ? cand[rng_below(r, n)] : ts->n;
+  size_t pick = n ? cand[lcg_below(r, n)] : ts->n;
   free(cand);
   return pick;
 }
@@ -319,9 +302,9 @@ static bool is_name(const char *t, const token *k) {
 // other_name picks the name an identifier is renamed to: another name of
 // the file half of the time (which may be a member, a macro, a type or
 // another local of the same function), else a name nothing uses.
-static char *other_name(rng *r, const char *t, const tokens *ts,
+static char *other_name(lcg *r, const char *t, const tokens *ts,
                         const token *from) {
-  if (rng_below(r, 2) == 0) {
+  if (lcg_below(r, 2) == 0) {
     for (int tries = 0; tries < 20; tries++) {
       size_t k = pick_token(r, t, ts, is_name);
       if (k == ts->n)
@@ -338,7 +321,7 @@ static char *other_name(rng *r, const char *t, const tokens *ts,
 // drop_init removes the initializer of a declaration drawn from those the
 // tokens show ("TYPE ... name = init" up to its ',' or ';'); false if
 // there is none.
-static bool drop_init(rng *r, strbuf *b, const tokens *ts, strbuf *what) {
+static bool drop_init(lcg *r, strbuf *b, const tokens *ts, strbuf *what) {
   const char *t = strbuf_str(b);
   size_t *cand = xmalloc((ts->n + 1) * sizeof *cand), n = 0;
   for (size_t i = 1; i < ts->n; i++) {
@@ -357,7 +340,7 @@ static bool drop_init(rng *r, strbuf *b, const tokens *ts, strbuf *what) {
     free(cand);
     return false;
   }
-  size_t i = cand[rng_below(r, n)], e = i + 1;
+  size_t i = cand[lcg_below(r, n)], e = i + 1;
   free(cand);
   for (int depth = 0; e < ts->n; e++) {
     const token *k = &ts->v[e];
@@ -378,12 +361,12 @@ static bool drop_init(rng *r, strbuf *b, const tokens *ts, strbuf *what) {
 }
 
 // mutate applies one mutation of kind k to b and says what it did.
-static void mutate(rng *r, kind k, strbuf *b, strbuf *what) {
+static void mutate(lcg *r, kind k, strbuf *b, strbuf *what) {
   const char *t = strbuf_str(b);
   tokens ts = tokenize(t, b->len);
   switch (k) {
   case TRUNCATE: {
-    size_t i = rng_below(r, ts.n + 1);
+    size_t i = lcg_below(r, ts.n + 1);
     size_t cut = i < ts.n ? ts.v[i].e : b->len;
     strbuf_printf(what, "truncated after token %zu '%.*s' (line %d, byte %zu "
                         "of %zu)",
@@ -396,7 +379,7 @@ static void mutate(rng *r, kind k, strbuf *b, strbuf *what) {
   case DEL_LINE:
   case DUP_LINE: {
     // A line that holds a token, so that something changes.
-    size_t i = rng_below(r, ts.n), s = ts.n ? ts.v[i].s : 0, e = s;
+    size_t i = lcg_below(r, ts.n), s = ts.n ? ts.v[i].s : 0, e = s;
     while (s > 0 && t[s - 1] != '\n')
       s--;
     while (e < b->len && t[e] != '\n')
@@ -467,10 +450,10 @@ static void mutate(rng *r, kind k, strbuf *b, strbuf *what) {
     __attribute__((fallthrough)); // flip bits instead
   case FLIP:
   default: {
-    int n = 1 + (int)rng_below(r, 3);
+    int n = 1 + (int)lcg_below(r, 3);
     for (int j = 0; j < n && b->len > 0; j++) {
-      size_t off = rng_below(r, b->len);
-      int bit = (int)rng_below(r, 8);
+      size_t off = lcg_below(r, b->len);
+      int bit = (int)lcg_below(r, 8);
       b->s[off] ^= (char)(1u << bit);
       strbuf_printf(what, "%sbit %d of byte %zu (line %d) flipped",
                     j ? ", " : "", bit, off, line_of(t, off));
@@ -492,7 +475,7 @@ static void make_variants(const char *path, const strbuf *src, variant *vs) {
       for (int j = 0; j < kinds[k].count; j++, n++) {
         variant *v = &vs[n];
         *v = (variant){0};
-        rng r = seed(path, n);
+        lcg r = seed(path, n);
         strbuf_append(&v->text, strbuf_str(src), src->len);
         strbuf w = {0};
         mutate(&r, (kind)k, &v->text, &w);

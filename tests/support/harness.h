@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 // The exit status the sanitizers are told to use (ASAN_OPTIONS, LSAN_OPTIONS,
 // UBSAN_OPTIONS exitcode=99, set by tests/CMakeLists.txt and by check_robust),
@@ -112,6 +113,19 @@ void spawn_result_free(spawn_result *r);
 char *find_program(const char *command);
 char **env_with_sanitizer_exitcode(void);
 void env_free(char **envp);
+
+//
+// lcg.c
+//
+
+// lcg is a deterministic pseudo-random sequence (Knuth's MMIX LCG).
+typedef struct lcg {
+  uint64_t s;
+} lcg;
+uint32_t lcg_next(lcg *r);
+size_t lcg_below(lcg *r, size_t n); // uniform enough in [0, n); 0 if n is 0
+// lcg_for_file seeds from path's base name, xor salt.
+lcg lcg_for_file(const char *path, uint64_t salt);
 
 //
 // diag_line.c
