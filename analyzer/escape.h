@@ -260,8 +260,15 @@ location *field_location(unit *u, location *parent, CXCursor field,
 struct scope {
   scope *parent;
   int depth;
-  bool loop;    // a loop body, or the code between a label and a backward goto
-  unsigned end; // file offset where the block ends
+  bool loop; // a loop body, or the code between a label and a backward goto
+  // pre and post number the block's opening and its closing in the order
+  // of lowering, so that s strictly encloses t iff s->pre < t->pre and
+  // t->post < s->post: scope_encloses asks in constant time, however deep
+  // the nesting. A backward goto's loop is no block: its pre is 0.
+  unsigned pre, post;
+  CXCursor block; // the statement or expression the block spans
+  unsigned end;   // file offset where the block ends, once end_known
+  bool end_known; // (scope_end: an else-if chain's extent costs its depth)
 };
 
 // MAX_NESTING bounds how deep lowering recurses into the AST (a 30,000-arm
@@ -276,6 +283,8 @@ void lower_expr(unit *u, hole k, CXCursor c);
 hole lower_addr(unit *u, CXCursor c); // the hole for storing into lvalue c
 scope *push_scope(unit *u, CXCursor block);
 unsigned end_offset(CXCursor c);
+unsigned scope_end(scope *s);
+bool scope_encloses(const scope *outer, const scope *inner);
 void pop_scope(unit *u);
 location *local_of(unit *u, CXCursor decl); // NULL for globals, functions
 CXCursor strip_implicit(unit *u, CXCursor c);
@@ -412,6 +421,7 @@ struct unit {
   func *fn;
   int depth; // of lower_expr/lower_stmt recursion
   scope *scope;
+  unsigned scope_seq; // numbers scopes' pre and post
   // Batch state.
   vec batch_sinks;   // heap sinks created while linking the current batch
   vec *sinks;        // where heap_sink registers: a function's, or the batch's

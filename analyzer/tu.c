@@ -8,6 +8,11 @@
 // (stddef.h, stdarg.h) relative to its own library; when that directory is
 // missing we pass the one of the LLVM installation we were built against.
 // The system's include paths come from the clang driver inside libclang.
+// Clang's warnings are turned off (-w): we print only its errors, a
+// build's -Werror must not stop the analysis, and some of them cost the
+// square of the nesting depth (those computed on each function's CFG, such
+// as -Wtautological-overlap-compare): a 20,000-deep `!!!...x` parses in
+// 6.4 s with them, in 0.06 s without.
 #include "escape.h"
 
 #include <dirent.h>
@@ -78,8 +83,9 @@ static int print_errors(CXTranslationUnit tu, FILE *out) {
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
                              const char *const *argv, int *status,
                              FILE *errors, unsigned options) {
-  const char *args[argc + 2];
+  const char *args[argc + 3];
   int n = 0;
+  args[n++] = "-w";
   for (int i = 0; i < argc; i++)
     args[n++] = argv[i];
   const char *rd = resource_dir();
