@@ -463,6 +463,11 @@ void solve_batch(unit *u, vec *fns);
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
                              const char *const *argv, int *status,
                              FILE *errors, unsigned options);
+// parse_buffer is parse_file on the len bytes at text, parsed as if they
+// were path's contents (a libclang unsaved file); text NULL reads path.
+CXTranslationUnit parse_buffer(CXIndex idx, const char *path, const char *text,
+                               size_t len, int argc, const char *const *argv,
+                               int *status, FILE *errors, unsigned options);
 
 //
 // report.c: everything users read

@@ -83,6 +83,12 @@ static int print_errors(CXTranslationUnit tu, FILE *out) {
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
                              const char *const *argv, int *status,
                              FILE *errors, unsigned options) {
+  return parse_buffer(idx, path, NULL, 0, argc, argv, status, errors, options);
+}
+
+CXTranslationUnit parse_buffer(CXIndex idx, const char *path, const char *text,
+                               size_t len, int argc, const char *const *argv,
+                               int *status, FILE *errors, unsigned options) {
   const char *args[argc + 3];
   int n = 0;
   args[n++] = "-w";
@@ -91,9 +97,11 @@ CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
   const char *rd = resource_dir();
   if (rd && !has_flag(argc, argv, "-resource-dir"))
     args[n++] = rd;
+  struct CXUnsavedFile unsaved = {path, text, (unsigned long)len};
   CXTranslationUnit tu = NULL;
   enum CXErrorCode err = clang_parseTranslationUnit2(
-      idx, path, args, n, NULL, 0, CXTranslationUnit_KeepGoing | options, &tu);
+      idx, path, args, n, text ? &unsaved : NULL, text ? 1 : 0,
+      CXTranslationUnit_KeepGoing | options, &tu);
   *status = 0;
   if (err != CXError_Success || !tu) {
     if (errors)
