@@ -22,8 +22,10 @@
 # with libclang parsing on it (LIBCLANG_NOTHREADS), as run_deep does.
 #
 # Prints, per shape and depth, the medians of RUNS alternating runs (after
-# one untimed warm-up of each), their ratio, and each one's growth factor
-# from the previous depth. Release build in build-bench/.
+# one untimed warm-up of each) of escape-check -m, of escape-check in check
+# mode and of the anchor, the ratio of each mode to the anchor, and each
+# one's growth factor from the previous depth. Release build in
+# build-bench/; escape-check's cache, where it has one, is not used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
@@ -41,6 +43,8 @@ trap 'rm -rf "$tmp"' EXIT
 ulimit -s 1048576 # parse_walk recurses on the main thread
 export LIBCLANG_NOTHREADS=1
 flags=(-w -fbracket-depth=100000)
+ours=(build-bench/bin/escape-check)
+if "${ours[0]}" --help | grep -q -- --no-cache; then ours+=(--no-cache -q); fi
 
 # generate SHAPE DEPTH FILE writes the function.
 generate() {
@@ -84,25 +88,27 @@ seconds() {
 
 median() { sort -n | awk '{ t[NR] = $1 } END { print (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2 }'; }
 
-echo "escape-check -m against libclang parse + walk; $runs runs each, median; $(nproc) cores"
-printf '%-8s %6s %10s %10s %7s %12s %12s\n' shape depth ours anchor ratio "ours growth" "anchor growth"
+echo "escape-check (-m, check mode) against libclang parse + walk; $runs runs each, median; $(nproc) cores"
+printf '%-8s %6s %9s %9s %9s %6s %6s %7s %7s %7s\n' shape depth "-m" check anchor "-m/a" "chk/a" "grow-m" "grow-c" "grow-a"
 for shape in ${SHAPES:-unary else-if blocks parens binary}; do
-  prev_o="" prev_a=""
+  prev=""
   for d in "${depths[@]}"; do
     src="$tmp/$shape-$d.c"
     generate "$shape" "$d" "$src"
     build-bench/parse_walk "$src" -- "${flags[@]}" >/dev/null 2>&1 || true
-    build-bench/bin/escape-check -m "$src" -- -fbracket-depth=100000 >/dev/null 2>&1 || true
-    : >"$tmp/a" && : >"$tmp/o"
+    "${ours[@]}" -m "$src" -- -fbracket-depth=100000 >/dev/null 2>&1 || true
+    : >"$tmp/a" && : >"$tmp/m" && : >"$tmp/c"
     for _ in $(seq "$runs"); do
       seconds build-bench/parse_walk "$src" -- "${flags[@]}" >>"$tmp/a"
-      seconds build-bench/bin/escape-check -m "$src" -- -fbracket-depth=100000 >>"$tmp/o"
+      seconds "${ours[@]}" -m "$src" -- -fbracket-depth=100000 >>"$tmp/m"
+      seconds "${ours[@]}" "$src" -- -fbracket-depth=100000 >>"$tmp/c"
     done
-    a="$(median <"$tmp/a")" o="$(median <"$tmp/o")"
-    awk -v s="$shape" -v d="$d" -v o="$o" -v a="$a" -v po="$prev_o" -v pa="$prev_a" 'BEGIN {
-      go = po == "" ? "" : sprintf("%.2fx", o / po)
-      ga = pa == "" ? "" : sprintf("%.2fx", a / pa)
-      printf "%-8s %6d %9.3fs %9.3fs %7.2f %12s %12s\n", s, d, o, a, o / a, go, ga }'
-    prev_o="$o" prev_a="$a"
+    a="$(median <"$tmp/a")" m="$(median <"$tmp/m")" c="$(median <"$tmp/c")"
+    awk -v s="$shape" -v d="$d" -v m="$m" -v c="$c" -v a="$a" -v prev="$prev" 'BEGIN {
+      split(prev, p, " ")
+      g = prev == "" ? sprintf("%7s %7s %7s", "", "", "") : \
+        sprintf("%6.2fx %6.2fx %6.2fx", m / p[1], c / p[2], a / p[3])
+      printf "%-8s %6d %8.3fs %8.3fs %8.3fs %6.2f %6.2f %s\n", s, d, m, c, a, m / a, c / a, g }'
+    prev="$m $c $a"
   done
 done
