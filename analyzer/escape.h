@@ -492,4 +492,96 @@ void explain_leak(unit *u, location *root, location *l, int derefs);
 int flush_reports(unit *u, FILE *out);
 const char *location_label(location *l);
 
+//
+// diag.c: reports as structured diagnostics
+//
+
+// A diag is one report read back from the text escape-check prints
+// (report.c): a check-mode warning with its notes, or an -m remark with,
+// under -m=2, the lines of its explanation as notes. diag_free frees every
+// string and the notes.
+typedef struct diag_note {
+  char *file; // as printed
+  unsigned line, col;
+  char *message; // the text after "PATH:L:C: note: " (check mode) or the
+                 // explanation line with its indentation trimmed (-m=2)
+} diag_note;
+
+typedef struct diag {
+  char *file;
+  unsigned line, col;
+  bool warning;     // check mode's "warning:"; false for -m's remarks
+  escape_kind kind; // the warning's kind; ESC_NONE for -m remarks
+  char *message;    // without "warning: " and without " [-Wescape-KIND]"
+  diag_note *notes;
+  int nnotes;
+  char *text; // the blob exactly as escape-check prints it
+} diag;
+
+// diag_parse parses one report blob; false if it is not in the grammar.
+bool diag_parse(const char *text, diag *d);
+void diag_free(diag *d);
+// escape_kind_name is the name of kind k in -Wescape-KIND ("return",
+// "global", ...); NULL for ESC_NONE and anything not a kind.
+const char *escape_kind_name(escape_kind k);
+bool escape_kind_parse(const char *name, escape_kind *k); // the inverse
+
+//
+// json.c: JSON text and file URIs for the output formats
+//
+
+// A json writer prints one JSON value to out, member by member: json_open
+// and json_close bracket an object or array, the scalars write one member.
+// key is the member's name inside an object, NULL inside an array. Strings
+// are escaped as Go's encoding/json escapes them (invalid UTF-8 becomes
+// U+FFFD), so the output is valid JSON whatever bytes a path holds.
+enum { JSON_MAX_DEPTH = 32 };
+
+typedef struct json {
+  FILE *out;
+  bool pretty; // one member a line, indented by two spaces; else one line
+  bool html;   // also escape <, > and & (Go's Encoder does by default)
+  int depth;
+  bool filled[JSON_MAX_DEPTH]; // a member was written at this depth
+} json;
+
+void json_open(json *j, const char *key, char bracket); // '{' or '['
+void json_close(json *j, char bracket);                 // '}' or ']'
+void json_string(json *j, const char *key, const char *s);
+void json_uint(json *j, const char *key, unsigned long long v);
+void json_bool(json *j, const char *key, bool v);
+void json_null(json *j, const char *key);
+
+// path_absolute returns path made absolute (against the working directory)
+// and cleaned lexically as Go's filepath.Clean does; malloc'd.
+char *path_absolute(const char *path);
+// uri_escape appends the n bytes at s to b percent-encoded as Go's net/url
+// encodes a URL's path, or with segment one element of it (url.PathEscape).
+void uri_escape(textbuf *b, const char *s, size_t n, bool segment);
+// file_uri appends the file URI of path, made absolute ("file:///a/b.c").
+void file_uri(textbuf *b, const char *path);
+
+//
+// output.c: escape-check's output formats
+//
+
+typedef struct file_result {
+  const char *path; // the source file, as the user or the build named it
+  diag *diags;      // what is to be shown for it, in order
+  int ndiags;
+  bool failed;       // it could not be analyzed (clang errors, a crash)
+  const char *error; // then: why, one line
+} file_result;
+
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF } out_format;
+
+// write_results writes every file's diagnostics to out in format; m is the
+// -m level (0: check mode).
+void write_results(FILE *out, out_format format, int m,
+                   const file_result *files, int n);
+// write_lsp_dir writes Go's -json=0,DIR output; returns 0, or -1 after
+// printing why to errors.
+int write_lsp_dir(const char *dir, int m, const file_result *files, int n,
+                  FILE *errors);
+
 #endif

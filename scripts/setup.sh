@@ -35,11 +35,11 @@ need make command -v make
 need pkg-config command -v pkg-config
 need libclang-19-dev test -f /usr/lib/llvm-19/include/clang-c/Index.h
 need libclang-common-19-dev test -d /usr/lib/llvm-19/lib/clang/19/include
-if [ "$mode" = test ]; then # npm fetches sqlite3.c for the robustness tests
+if [ "$mode" = test ]; then # npm fetches sqlite3.c and the SARIF Multitool
   need check pkg-config --exists check
   need nodejs command -v node
   need npm command -v npm
-  need python3 command -v python3 # runtime/preload runs it on our malloc
+  need python3 command -v python3 # runtime/preload runs it on our malloc, formats on our JSON
   need clang command -v clang     # escape-cc's tests use both real compilers
   need autoconf command -v autoconf # cc/driver runs ./configure with escape-cc
   need ccache command -v ccache     # cc/driver builds through ccache
@@ -83,6 +83,7 @@ test)
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug -DESCAPE_SANITIZE=ON -DESCAPE_WERROR=ON >/dev/null
   cmake --build build -j2
   scripts/fetch-sqlite.sh
+  scripts/fetch-sarif-multitool.sh # formats validates our SARIF with it
   ctest --test-dir build --output-on-failure -j2
   # The goroutine suites (every test labelled goroutines) and the switch's
   # own, runtime/gobuf, again on the portable context switch (swapcontext),
