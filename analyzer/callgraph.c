@@ -8,11 +8,14 @@
 //
 // An edge f -> g exists when a call in f may reach g: a direct call, a call
 // through a local that only holds known functions, or a call through a
-// const table that holds g.
+// const table that holds g. The graph spans the program's units: a batch
+// is solved with the unit of the function that closed it (its reports
+// still go to each function's own unit).
 #include "escape.h"
 
+#include <stdlib.h>
+
 typedef struct {
-  unit *u;
   int index;
   vec stack;
   void (*batch)(unit *, vec *);
@@ -41,24 +44,48 @@ static void connect(tarjan *t, func *f) {
     g->on_stack = false;
     vec_push(&scc, g);
   } while (g != f);
-  t->batch(t->u, &scc);
+  t->batch(f->unit, &scc);
   vec_free(&scc);
 }
 
-void compute_sccs(unit *u, void (*batch)(unit *, vec *)) {
-  for (int i = 0; i < u->all_funcs.len; i++) {
-    func *f = u->all_funcs.items[i];
-    for (callsite *cs = f->calls; cs; cs = cs->next) {
-      callsite_targets(u, cs, &cs->targets, &cs->unknown_target);
-      for (int j = 0; j < cs->targets.len; j++)
-        vec_push(&f->callees, cs->targets.items[j]);
+// add_import records that u's verdicts depend on what fn, defined in another
+// file, does, or (fn NULL) on no file defining name.
+static void add_import(unit *u, const char *name, func *fn) {
+  import *im = malloc(sizeof(import));
+  if (!im)
+    abort();
+  *im = (import){name, fn};
+  vec_push(&u->imports, im);
+}
+
+void compute_sccs(program *p, void (*batch)(unit *, vec *)) {
+  for (int k = 0; k < p->units.len; k++) {
+    unit *u = p->units.items[k];
+    for (int i = 0; i < u->all_funcs.len; i++) {
+      func *f = u->all_funcs.items[i];
+      for (callsite *cs = f->calls; cs; cs = cs->next) {
+        callsite_targets(u, cs, &cs->targets, &cs->unknown_target);
+        for (int j = 0; j < cs->targets.len; j++) {
+          func *g = cs->targets.items[j];
+          if (g->unit != u)
+            add_import(u, g->name, g);
+          if (!g->summary_only) // solved already, in an earlier run
+            vec_push(&f->callees, g);
+        }
+        if (cs->unknown_target && cs->kind == CALLEE_DIRECT &&
+            clang_getCursorLinkage(cs->callee_ref) == CXLinkage_External)
+          add_import(u, cs->callee_name, NULL);
+      }
     }
   }
-  tarjan t = {u, 0, {0}, batch};
-  for (int i = 0; i < u->all_funcs.len; i++) {
-    func *f = u->all_funcs.items[i];
-    if (!f->index)
-      connect(&t, f);
+  tarjan t = {0, {0}, batch};
+  for (int k = 0; k < p->units.len; k++) {
+    unit *u = p->units.items[k];
+    for (int i = 0; i < u->all_funcs.len; i++) {
+      func *f = u->all_funcs.items[i];
+      if (!f->index)
+        connect(&t, f);
+    }
   }
   vec_free(&t.stack);
 }

@@ -25,6 +25,8 @@ typedef struct leaks leaks;
 typedef struct func func;
 typedef struct scope scope;
 typedef struct unit unit;
+typedef struct program program;
+typedef struct cache cache;
 typedef struct report report;
 typedef struct options options;
 typedef struct moved_local moved_local;
@@ -364,7 +366,14 @@ struct func {
   bool refs_scanned; // last_ref of its locals is known (solve.c)
   CXCursor decl;     // the definition
   const char *name;
-  bool in_main_file;
+  unit *unit;        // the translation unit that defines it
+  bool in_main_file; // reported: defined in the unit's main file (or, with
+                     // options.report_c_includes, in a .c file it includes)
+  bool external;     // external linkage: other units' calls may reach it
+  bool summary_only; // read from the cache (cache.c): no body, no unit,
+                     // only its name, parameters and summary
+  int rank;          // the position of its file among the program's: the
+                     // first definition of a name is the one
   bool variadic;
   int nparams;
   location **params; // LOC_PARAM per parameter (NULL: no pointers)
@@ -389,6 +398,11 @@ struct func {
 };
 
 struct unit {
+  program *prog;     // the units analyzed together
+  int rank;          // its position among the program's files
+  vec imports;       // import*: what its verdicts took from other files
+  vec tables_wanted; // const char*: external tables its calls go through
+                     // that no parsed unit defines (driver.c, cache.c)
   CXTranslationUnit tu;
   const char *path; // as the user gave it
   CXFile main_file;
@@ -405,8 +419,8 @@ struct unit {
   cursor_map funcs;  // canonical function decl -> func*
   cursor_map locals; // variable decl -> location*
   cursor_map labels; // label statement -> the first callsite after it
-  cursor_map tables; // const global -> vec* of func* it holds
-  vec table_list;    // the vecs of tables, to free them
+  cursor_map tables; // const global -> fn_table* of what it holds
+  vec table_list;    // the tables, to free them
   vec all_funcs;
   // Lowering state.
   func *fn;
@@ -416,8 +430,7 @@ struct unit {
   vec batch_sinks;   // heap sinks created while linking the current batch
   vec *sinks;        // where heap_sink registers: a function's, or the batch's
   location *unknown; // the shared source of unseen values
-  unsigned walkgen;
-  vec walk_todo;             // walk_one's work list, reused
+  vec walk_todo;     // walk_one's work list, reused
   struct pts_item *pts_todo; // pts_walk's work list, reused
   int pts_len, pts_cap;
   // Type cache.
@@ -431,7 +444,65 @@ struct unit {
   vec *moved; // if set, receives a moved_local* per verdict (record_moved)
 };
 
+// A fn_table is what a const global of function pointers holds: the
+// functions with bodies in its unit, and the ones named without a body
+// (another unit of the program may define them).
+typedef struct {
+  const char *name;
+  bool external; // calls in other units through it reach its functions
+  vec funcs;     // func*
+  vec bodyless;  // CXCursor* (in the unit's arena)
+} fn_table;
+
+// A program is the units analyzed together, as if concatenated: a call in
+// one unit to a function with external linkage that another unit defines
+// applies that function's summary (the first definition, as a linker
+// would take it), and the call graph's SCCs span units. Lowering is per
+// unit and needs nothing from the others, so units can be lowered on
+// separate threads; solving is one pass over the program.
+struct program {
+  vec units;         // unit*, in the order given
+  struct extern_fn { // external functions with bodies, sorted by name
+    const char *name;
+    func *fn;
+  } * externs;
+  int nexterns;
+  struct extern_table { // const tables of functions with external linkage
+    const char *name;
+    fn_table *table;
+  } * tables;
+  int ntables;
+  vec cached;       // func*: summary-only functions of files not parsed
+  unsigned walkgen; // solve.c's walk counter: a walk may cross units
+};
+
+// An import is a call's dependence on another file: the function it
+// reached there, or, when fn is NULL, a name no file defined. The cache
+// (cache.c) keeps a file's verdicts only while its imports stay the same.
+typedef struct {
+  const char *name;
+  func *fn;
+} import;
+
+// analyze_unit analyzes u alone (a program of one unit): lower_unit,
+// solve_program, program_free; everything of u but its reports goes.
 void analyze_unit(unit *u);
+// lower_unit finds u's functions and lowers their bodies; u->prog must be
+// set. It touches nothing outside u.
+void lower_unit(unit *u);
+// solve_program links the units' calls to each other and to the cached
+// functions, solves every SCC bottom-up, and records each unit's reports
+// and imports. The summaries stay until program_free.
+void solve_program(program *p);
+// program_free frees the program's units (all but their reports).
+void program_free(program *p);
+// free_unit frees everything of u but its reports (solve_program does).
+void free_unit(unit *u);
+// program_extern returns the external function named name, or NULL.
+func *program_extern(program *p, const char *name);
+// program_table returns the external const table of functions named name,
+// or NULL.
+fn_table *program_table(program *p, const char *name);
 
 // run_deep runs fn(argc, argv) on a thread with a 1 GiB stack (reserved,
 // not committed) and libclang parsing on it, and returns its result: parsing
@@ -439,7 +510,7 @@ void analyze_unit(unit *u);
 // It falls back to the calling thread when the thread cannot be made.
 int run_deep(int (*fn)(int, char **), int argc, char **argv);
 void free_graph(func *f);
-void compute_sccs(unit *u, void (*batch)(unit *, vec *));
+void compute_sccs(program *p, void (*batch)(unit *, vec *));
 void solve_batch(unit *u, vec *fns);
 
 //
@@ -451,16 +522,166 @@ void solve_batch(unit *u, vec *fns);
 // (printed to errors, unless NULL) or the parse failed (NULL returned),
 // else 0.
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
-                             const char *const *argv, int *status,
-                             FILE *errors, unsigned options);
+                             const char *const *argv, int *status, FILE *errors,
+                             unsigned options);
+// tu_errors prints clang's errors for tu to out (when set) and counts them.
+int tu_errors(CXTranslationUnit tu, FILE *out);
+
+//
+// sources.c, compdb.c: the files to analyze
+//
+
+// A source is one file to analyze and the compiler arguments it needs.
+typedef struct source_file {
+  char *path;   // as the user or the build names it; what reports print
+  char *dbfile; // from a compilation database: its canonical path
+  char **argv;  // its own arguments, before the command line's `--` ones
+  int argc;
+  bool failed; // it could not be analyzed; error says why, in one line
+  char *error;
+  bool suspect;   // in flight when an earlier run crashed: parsed alone
+  bool duplicate; // reached a second time: dropped
+  bool context;   // of the build but outside the PATHs given: analyzed for
+                  // what its functions do, not reported
+} source_file;
+
+typedef struct {
+  source_file *items;
+  int len, cap;
+} source_list;
+
+// find_sources adds path, a file or a directory searched recursively for
+// *.c files, to out; what cannot be read is added failed, with its reason.
+void find_sources(source_list *out, const char *path, const vec *excludes);
+source_file *source_list_add(source_list *l, const char *path);
+void source_free(source_file *s);
+void source_list_free(source_list *l);
+void source_fail(source_file *s, const char *fmt, const char *arg);
+bool excluded(const vec *globs, const char *path); // --exclude GLOB
+bool is_c_file(const char *name);
+// load_compile_commands adds the C files of the compilation database json
+// to out, those outside the selected paths (when there are any) as
+// context; -1 when it cannot be read (said on stderr).
+int load_compile_commands(const char *json, const vec *selected,
+                          const vec *excludes, source_list *out);
+// find_compile_commands looks for compile_commands.json in each directory
+// of paths, then the current directory, and in their build/; NULL if none.
+const char *find_compile_commands(const vec *paths);
+
+//
+// driver.c: many files as one program
+//
+
+typedef struct {
+  const options *opt;
+  int jobs;                // threads parsing and lowering
+  int argc;                // the command line's compiler flags (after --),
+  const char *const *argv; // added to every file's own
+  int progress_fd;         // "S i", "D i", "P n" lines go here; -1: none
+  cache *cache;            // or NULL
+} analysis_config;
+
+typedef struct {
+  report *reports; // sorted by position
+  int nreports;
+  bool failed;       // clang rejected it, or libclang could not parse it
+  char *error;       // why, in a few words
+  char *diagnostics; // clang's errors, as clang prints them
+} analysis_result;
+
+// analyze_sources analyzes every source not already failed as one program
+// (results[i] for sources->items[i]).
+void analyze_sources(const analysis_config *cfg, source_list *sources,
+                     analysis_result *results);
+
+//
+// cache.c: a file's results kept by content
+//
+
+typedef struct {
+  const char *name;
+  char hex[33]; // the hash of the summary used; that of "undefined" if none
+} cache_import;
+
+typedef struct {
+  bool valid;
+  vec exports;     // func*, summary-only (in the cache's arena)
+  vec tables;      // const char*: the external function tables it defines
+  vec imports;     // cache_import*
+  report *reports; // as printed
+  int nreports;
+} cache_entry;
+
+// cache_open opens the cache in dir for runs in -m mode m; NULL when dir is
+// NULL or cannot be made.
+cache *cache_open(const char *dir, int m);
+void cache_close(cache *c);
+// cache_default_dir is $ESCAPE_CHECK_CACHE ("off": none), else
+// $XDG_CACHE_HOME/escape-check, else ~/.cache/escape-check.
+const char *cache_default_dir(void);
+// cache_lookup finds s's entry, valid while every file it included is
+// unchanged; the imports are checked after solving (cache_entry_current).
+bool cache_lookup(cache *c, const source_file *s, int argc,
+                  const char *const *argv, cache_entry *e);
+bool cache_entry_current(program *p, const cache_entry *e);
+// cache_entry_defines_table says whether e's file defines the external
+// table name: a unit that calls through it needs that file parsed.
+bool cache_entry_defines_table(const cache_entry *e, const char *name);
+void cache_entry_free(cache_entry *e);
+// cache_store writes u's entry (s's file, solved in u->prog).
+void cache_store(cache *c, const source_file *s, int argc,
+                 const char *const *argv, unit *u, const report *reports,
+                 int nreports);
+
+//
+// filter.c: which warnings are shown
+//
+
+typedef struct {
+  bool enabled[ESC_KINDS]; // -Wescape-KIND / -Wno-escape-KIND
+  bool werror;
+  const char *baseline;       // --baseline FILE
+  const char *write_baseline; // --write-baseline FILE
+} filter_config;
+
+typedef struct {
+  int warnings;                       // shown
+  int by_kind[ESC_KINDS];             // shown, per kind
+  int remarks;                        // -m's decisions
+  int suppressed, disabled, baseline; // hidden, and why
+} filter_stats;
+
+void filter_init(filter_config *f);
+void filter_free(filter_config *f);
+// filter_flag applies one -W switch; an error message if it is unknown.
+const char *filter_flag(filter_config *f, const char *flag);
+// filter_apply drops from files what is not to be shown and counts the
+// rest; 2 when a baseline cannot be read or written (said on stderr).
+typedef struct file_result file_result;
+int filter_apply(const filter_config *cfg, int m, file_result *files, int n,
+                 filter_stats *stats);
+void filter_summary(FILE *out, const filter_stats *s, int files, int failed,
+                    double seconds);
+
+//
+// supervise.c: the analysis in a child process
+//
+
+// supervise runs child(sources, progress_fd, arg) in a child process and
+// returns its exit status; when the child crashes, the file it crashed on
+// is marked failed and the run starts again (suspects parsed alone first).
+int supervise(source_list *sources, bool show_progress,
+              int (*child)(source_list *, int progress_fd, void *), void *arg);
 
 //
 // report.c: everything users read
 //
 
 struct options {
-  int m;        // 0: check mode; 1 or 2: -m level
-  bool explain; // record flows (-m=2 or check mode)
+  int m;                  // 0: check mode; 1 or 2: -m level
+  bool explain;           // record flows (-m=2 or check mode)
+  bool report_c_includes; // also report functions of included .c files
+                          // (unity builds such as SQLite's, Lua's onelua.c)
 };
 
 struct report {
@@ -487,6 +708,9 @@ struct moved_local {
 void record_moved(unit *u, func *fn);
 void explain_escape(unit *u, location *root, location *l, int derefs);
 void explain_leak(unit *u, location *root, location *l, int derefs);
+// take_reports hands over the unit's reports sorted by position (the
+// caller frees each text and the array).
+report *take_reports(unit *u, int *n);
 // flush_reports prints the unit's reports to out (or drops them, when out
 // is NULL) and returns the number of warnings.
 int flush_reports(unit *u, FILE *out);

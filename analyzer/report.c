@@ -374,8 +374,25 @@ void report_function(unit *u, func *fn) {
     report_check(u, fn);
 }
 
+// path_len is the length of the path that starts r's text, which is
+// followed by ":LINE:".
+static size_t path_len(const report *r) {
+  char mark[24];
+  int n = snprintf(mark, sizeof mark, ":%u:", r->line);
+  for (const char *p = r->text; (p = strstr(p, mark)); p++)
+    if (p[n] >= '0' && p[n] <= '9')
+      return p - r->text;
+  return 0;
+}
+
+// by_position orders reports by file (a unit that includes .c files reports
+// each in turn), then position, then the order they were made in.
 static int by_position(const void *a, const void *b) {
   const report *x = a, *y = b;
+  size_t nx = path_len(x), ny = path_len(y);
+  int c = memcmp(x->text, y->text, nx < ny ? nx : ny);
+  if (c || nx != ny)
+    return c ? c : nx < ny ? -1 : 1;
   if (x->line != y->line)
     return x->line < y->line ? -1 : 1;
   if (x->col != y->col)
@@ -383,18 +400,26 @@ static int by_position(const void *a, const void *b) {
   return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int flush_reports(unit *u, FILE *out) {
+report *take_reports(unit *u, int *n) {
   if (u->nreports)
     qsort(u->reports, u->nreports, sizeof(report), by_position);
-  int warnings = 0;
-  for (int i = 0; i < u->nreports; i++) {
-    if (out)
-      fputs(u->reports[i].text, out);
-    warnings += strstr(u->reports[i].text, ": warning: ") != NULL;
-    free(u->reports[i].text);
-  }
-  free(u->reports);
+  report *r = u->reports;
+  *n = u->nreports;
   u->reports = NULL;
   u->nreports = u->reports_cap = 0;
+  return r;
+}
+
+int flush_reports(unit *u, FILE *out) {
+  int n;
+  report *r = take_reports(u, &n);
+  int warnings = 0;
+  for (int i = 0; i < n; i++) {
+    if (out)
+      fputs(r[i].text, out);
+    warnings += strstr(r[i].text, ": warning: ") != NULL;
+    free(r[i].text);
+  }
+  free(r);
   return warnings;
 }

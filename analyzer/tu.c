@@ -54,9 +54,7 @@ static bool has_flag(int argc, const char *const *argv, const char *prefix) {
   return false;
 }
 
-// print_errors prints clang's errors for tu to out (when set) and counts
-// them.
-static int print_errors(CXTranslationUnit tu, FILE *out) {
+int tu_errors(CXTranslationUnit tu, FILE *out) {
   int errors = 0;
   unsigned n = clang_getNumDiagnostics(tu);
   for (unsigned i = 0; i < n; i++) {
@@ -76,8 +74,8 @@ static int print_errors(CXTranslationUnit tu, FILE *out) {
 }
 
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
-                             const char *const *argv, int *status,
-                             FILE *errors, unsigned options) {
+                             const char *const *argv, int *status, FILE *errors,
+                             unsigned options) {
   const char *args[argc + 2];
   int n = 0;
   for (int i = 0; i < argc; i++)
@@ -92,11 +90,11 @@ CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
   if (err != CXError_Success || !tu) {
     if (errors)
       fprintf(errors, "escape-check: error: cannot parse '%s' (libclang %s)\n",
-            path, err == CXError_Crashed ? "crashed" : "failed");
+              path, err == CXError_Crashed ? "crashed" : "failed");
     *status = 1;
     return NULL;
   }
-  if (print_errors(tu, errors) > 0)
+  if (tu_errors(tu, errors) > 0)
     *status = 1;
   return tu;
 }

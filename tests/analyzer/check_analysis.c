@@ -304,8 +304,8 @@ static void record_batch(unit *u, vec *fns) {
 }
 
 // batch_order lowers every function of text as analyze_unit does, runs
-// compute_sccs with record_batch instead of the solver, frees the unit as
-// analyze_unit's free_unit does, and returns the recorded order.
+// compute_sccs with record_batch instead of the solver, frees the unit, and
+// returns the recorded order.
 static const char *batch_order(const char *text) {
   snippet s;
   snippet_open(&s, "t.c", text);
@@ -314,49 +314,15 @@ static const char *batch_order(const char *text) {
   u.tu = s.tu;
   u.path = "t.c";
   u.opt = &opt;
-  u.main_file = clang_getFile(s.tu, "t.c");
-  ck_assert_ptr_nonnull(u.main_file);
-  int n;
-  CXCursor *top =
-      cursor_children(&u.arena, clang_getTranslationUnitCursor(s.tu), &n);
-  for (int i = 0; i < n; i++) {
-    CXCursor c = top[i];
-    if (c.kind != CXCursor_FunctionDecl || !clang_isCursorDefinition(c))
-      continue;
-    func *f = arena_alloc(&u.arena, sizeof(func));
-    f->decl = c;
-    CXString name = clang_getCursorSpelling(c);
-    f->name = arena_strdup(&u.arena, clang_getCString(name));
-    clang_disposeString(name);
-    f->in_main_file =
-        clang_Location_isFromMainFile(clang_getCursorLocation(c)) != 0;
-    f->variadic = clang_Cursor_isVariadic(c) != 0;
-    cursor_map_put(&u.funcs, clang_getCanonicalCursor(c), f);
-    vec_push(&u.all_funcs, f);
-  }
-  u.unknown = new_location(&u, NULL, LOC_UNKNOWN, "{heap}");
-  for (int i = 0; i < u.all_funcs.len; i++) {
-    func *f = u.all_funcs.items[i];
-    u.sinks = &f->sinks;
-    lower_function(&u, f);
-  }
+  program p = {0};
+  vec_push(&p.units, &u);
+  u.prog = &p;
+  lower_unit(&u);
   order[0] = '\0';
-  compute_sccs(&u, record_batch);
+  compute_sccs(&p, record_batch);
   ck_assert_int_eq(u.nreports, 0);
-  for (int i = 0; i < u.all_funcs.len; i++) {
-    func *f = u.all_funcs.items[i];
-    free_graph(f);
-    vec_free(&f->callees);
-  }
-  vec_free(&u.all_funcs);
-  cursor_map_free(&u.funcs);
-  cursor_map_free(&u.locals);
-  cursor_map_free(&u.labels);
-  cursor_map_free(&u.tables);
-  free(u.types);
-  free(u.unknown->edges);
-  arena_free(&u.arena);
-  arena_free(&u.scratch);
+  free_unit(&u);
+  vec_free(&p.units);
   snippet_close(&s);
   return order;
 }
