@@ -14,7 +14,8 @@
 // parsed after all and the program solved again (the units already parsed
 // are lowered again from their parse), until every cached file is current.
 //
-// A file that clang rejects keeps its diagnostics and is left out of the
+// Files are parsed without warnings (-w): only errors stop a file. A file
+// that clang rejects keeps its diagnostics and is left out of the
 // program; so is one whose command line has options clang does not know,
 // until those are dropped (once per option, with one note, as clangd does)
 // and the file parsed again. Which files are being worked on is written to
@@ -107,7 +108,7 @@ static CXTranslationUnit parse_source(pool *p, CXIndex idx, source_file *s,
   vec drop = {0};
   for (int attempt = 0;; attempt++) {
     int n = 0;
-    const char **args = malloc((s->argc + cfg->argc + 3) * sizeof(char *));
+    const char **args = malloc((s->argc + cfg->argc + 4) * sizeof(char *));
     if (!args)
       abort();
     if (!is_c_file(path)) { // named explicitly: C, whatever its name says
@@ -120,6 +121,9 @@ static CXTranslationUnit parse_source(pool *p, CXIndex idx, source_file *s,
     for (int i = 0; i < cfg->argc; i++)
       if (!in_list(&drop, cfg->argv[i]))
         args[n++] = cfg->argv[i];
+    // No warnings: a build's -Werror must not make one into an error that
+    // stops the file (json-c's -Werror with clang's -Wstrict-prototypes).
+    args[n++] = "-w";
     int status;
     CXTranslationUnit tu = parse_file(idx, path, n, args, &status, NULL, 0);
     free(args);

@@ -688,6 +688,21 @@ START_TEST(compile_commands) {
 }
 END_TEST
 
+// A build's -Werror does not stop a file on a warning clang has and GCC
+// does not: files are parsed without warnings.
+START_TEST(build_werror_ignored) {
+  char *dir = fixture();
+  char *p = path_join(dir, "proto.c");
+  write_text(p, "int g();\nint *f(void) {\n  int x = 0;\n  return &x;\n}\n");
+  spawn_result r = run(dir, "-m", "proto.c", "--", "-Werror",
+                       "-Wstrict-prototypes", NULL);
+  expect(&r, 0, "proto.c:3:7: moved to heap: x\n", "");
+  spawn_result_free(&r);
+  free(p);
+  free(dir);
+}
+END_TEST
+
 START_TEST(bad_compile_commands) {
   char *dir = fixture();
   char *p = path_join(dir, "cc.json");
@@ -931,6 +946,7 @@ static void add_tree_tests(TCase *tc) {
   tcase_add_test(tc, tree_cache);
   tcase_add_test(tc, compile_commands);
   tcase_add_test(tc, bad_compile_commands);
+  tcase_add_test(tc, build_werror_ignored);
   tcase_add_test(tc, warning_switches);
   tcase_add_test(tc, inline_suppression);
   tcase_add_test(tc, baseline);
