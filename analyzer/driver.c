@@ -229,7 +229,7 @@ static void run_pool(pool *p) {
       order[k++] = i;
   // The largest files first, so that no thread is left with a big one at
   // the end while the others wait.
-  off_t *sizes = malloc((n ? n : 1) * sizeof(off_t));
+  off_t *sizes = malloc((size_t)(n > 0 ? n : 1) * sizeof(off_t));
   for (int i = 0; i < n; i++) {
     struct stat st;
     sizes[i] = stat(p->sources->items[i].path, &st) == 0 ? st.st_size : 0;
