@@ -247,6 +247,38 @@ START_TEST(sarif_of_real_output_validates) {
 }
 END_TEST
 
+// The command line's own SARIF (--format=sarif), of the corpus and the
+// samples analyzed as one tree, validates too, with a result per warning of
+// the text run.
+START_TEST(sarif_from_the_command_line_validates) {
+  char *dir = scratch_dir("sarif-cli");
+  strvec argv = {0};
+  strvec_push(&argv, escape_check);
+  strvec_push(&argv, "-q");
+  strvec_push(&argv, "--format=sarif");
+  for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
+    strvec_push(&argv, inputs[i]);
+  spawn_result r = run(argv.v);
+  strvec_free(&argv);
+  ck_assert_msg(spawn_exited(&r) && r.status == 1, "%s", describe(&r));
+  char *sarif = path_join(dir, "cli.sarif");
+  write_text(sarif, strbuf_str(&r.out));
+  char *errors = validate(dir, sarif);
+  ck_assert_msg(!*errors, "the SARIF Multitool finds errors:\n%s", errors);
+  real_run rr;
+  real_open(&rr, 0);
+  char *counts = python(count_results_py, sarif, NULL);
+  char want[64];
+  snprintf(want, sizeof want, "%d %d %d\n", rr.warnings, rr.notes,
+           ESC_KINDS - 1);
+  ck_assert_str_eq(counts, want);
+  real_close(&rr);
+  free(counts), free(errors), free(sarif);
+  spawn_result_free(&r);
+  free(dir);
+}
+END_TEST
+
 // The validator is not a test that cannot fail: a log without the
 // driver's name, or with a result's line 0, has errors.
 START_TEST(sarif_multitool_finds_errors) {
@@ -471,6 +503,37 @@ START_TEST(lsp_dir_of_real_output_reads_back) {
 }
 END_TEST
 
+// -json=0,DIR on the command line writes what write_lsp_dir writes for the
+// same reports.
+START_TEST(lsp_dir_from_the_command_line) {
+  real_run rr;
+  real_open(&rr, 2);
+  char *dir = scratch_dir("lsp-cli");
+  strbuf flag = {0};
+  strbuf_printf(&flag, "-json=0,%s/json", dir);
+  strvec argv = {0};
+  strvec_push(&argv, escape_check);
+  strvec_push(&argv, "-q");
+  strvec_push(&argv, "-m=2");
+  strvec_push(&argv, flag.s);
+  for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
+    strvec_push(&argv, inputs[i]);
+  spawn_result r = run(argv.v);
+  strvec_free(&argv);
+  ck_assert_msg(spawn_exited(&r) && r.status == 0, "%s", describe(&r));
+  char *out = path_join(dir, "json");
+  char *got = python(read_lsp_py, out, NULL);
+  char *want = lsp_expected(&rr);
+  ck_assert_msg(!strcmp(got, want), "read back:\n%.4000s\nwant:\n%.4000s", got,
+                want);
+  free(want), free(got), free(out);
+  strbuf_free(&flag);
+  spawn_result_free(&r);
+  real_close(&rr);
+  free(dir);
+}
+END_TEST
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: check_formats ESCAPE_CHECK SARIF_MULTITOOL\n");
@@ -488,6 +551,8 @@ int main(int argc, char **argv) {
   tcase_add_test(tc, json_of_real_output_reads_back);
   tcase_add_test(tc, json_of_any_file_name_is_valid);
   tcase_add_test(tc, lsp_dir_of_real_output_reads_back);
+  tcase_add_test(tc, sarif_from_the_command_line_validates);
+  tcase_add_test(tc, lsp_dir_from_the_command_line);
   suite_add_tcase(s, tc);
   return suite_run(s, NULL);
 }
