@@ -17,11 +17,12 @@
 // another, in one process and with one CXIndex, each with its entry's
 // flags, prepared as escape-check -p prepares them (analyzer/compdb.c): the
 // compiler, the source and the options that choose outputs (-c, -o, -M*)
-// are left out; options clang does not know are dropped when the parse
-// names them and the file parsed again; a file listed twice (zlib builds
-// each source static and PIC) is parsed for its first entry only. Each
-// parse runs in its entry's directory, so relative -I paths hold. Each
-// translation unit is disposed of before the next is parsed.
+// are left out, -w is put first (no warnings: a build's -Werror stops no
+// file); options clang does not know are dropped when the parse names them
+// and the file parsed again; a file listed twice (zlib builds each source
+// static and PIC) is parsed for its first entry only. Each parse runs in its
+// entry's directory, so relative -I paths hold. Each translation unit is
+// disposed of before the next is parsed.
 //
 // usage: parse_walk FILE [-- COMPILER-FLAGS...]
 //        parse_walk -p DIR
@@ -133,9 +134,10 @@ static char *unknown_option(CXTranslationUnit tu) {
 static int parse_entry(CXIndex index, CXCompileCommand cmd, const char *dir,
                        const char *path, walk_state *st) {
   unsigned n = clang_CompileCommand_getNumArgs(cmd);
-  char **args = calloc(n + 1, sizeof *args);
+  char **args = calloc(n + 2, sizeof *args);
   char *dropped[8];
   int nargs = 0, ndropped = 0, errors = -1;
+  args[nargs++] = strdup("-w");
   for (unsigned i = 1; i < n; i++) {
     CXString as = clang_CompileCommand_getArg(cmd, i);
     const char *a = clang_getCString(as);
@@ -151,7 +153,7 @@ static int parse_entry(CXIndex index, CXCompileCommand cmd, const char *dir,
     clang_disposeString(as);
   }
   for (;;) {
-    const char *kept[n + 1];
+    const char *kept[n + 2];
     int k = 0;
     for (int i = 0; i < nargs; i++) {
       int drop = 0;
