@@ -195,17 +195,29 @@ static func *defined_elsewhere(unit *u, CXCursor d) {
   return program_extern(u->prog, cursor_name(u, d));
 }
 
+void unit_import(unit *u, const char *name, func *fn) {
+  import *im = malloc(sizeof(import));
+  if (!im)
+    abort();
+  *im = (import){name, fn};
+  vec_push(&u->imports, im);
+}
+
 // add_bodyless_targets adds to out the functions other units define for
 // the bodyless declarations in v; false when one of them has no body
-// anywhere in the program.
+// anywhere in the program (then u's verdicts depend on none defining it).
 static bool add_bodyless_targets(unit *u, const vec *v, vec *out) {
   bool all = true;
   for (int i = 0; i < v->len; i++) {
-    func *f = defined_elsewhere(u, *(CXCursor *)v->items[i]);
-    if (f)
+    CXCursor d = *(CXCursor *)v->items[i];
+    func *f = defined_elsewhere(u, d);
+    if (f) {
       vec_push(out, f);
-    else
+    } else {
       all = false;
+      if (clang_getCursorLinkage(d) == CXLinkage_External)
+        unit_import(u, cursor_name(u, d), NULL);
+    }
   }
   return all;
 }

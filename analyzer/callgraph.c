@@ -13,8 +13,6 @@
 // still go to each function's own unit).
 #include "escape.h"
 
-#include <stdlib.h>
-
 typedef struct {
   int index;
   vec stack;
@@ -48,16 +46,6 @@ static void connect(tarjan *t, func *f) {
   vec_free(&scc);
 }
 
-// add_import records that u's verdicts depend on what fn, defined in another
-// file, does, or (fn NULL) on no file defining name.
-static void add_import(unit *u, const char *name, func *fn) {
-  import *im = malloc(sizeof(import));
-  if (!im)
-    abort();
-  *im = (import){name, fn};
-  vec_push(&u->imports, im);
-}
-
 void compute_sccs(program *p, void (*batch)(unit *, vec *)) {
   for (int k = 0; k < p->units.len; k++) {
     unit *u = p->units.items[k];
@@ -68,13 +56,13 @@ void compute_sccs(program *p, void (*batch)(unit *, vec *)) {
         for (int j = 0; j < cs->targets.len; j++) {
           func *g = cs->targets.items[j];
           if (g->unit != u)
-            add_import(u, g->name, g);
+            unit_import(u, g->name, g);
           if (!g->summary_only) // solved already, in an earlier run
             vec_push(&f->callees, g);
         }
         if (cs->unknown_target && cs->kind == CALLEE_DIRECT &&
             clang_getCursorLinkage(cs->callee_ref) == CXLinkage_External)
-          add_import(u, cs->callee_name, NULL);
+          unit_import(u, cs->callee_name, NULL);
       }
     }
   }

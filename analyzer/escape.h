@@ -318,6 +318,9 @@ struct callsite {
 void lower_call(unit *u, hole k, CXCursor c);
 void lower_cleanup(unit *u, location *l, CXCursor decl);
 void link_call(unit *u, callsite *cs, bool in_batch_only);
+// unit_import records that u's verdicts depend on what fn, defined in
+// another file, does, or (fn NULL) on no file defining name.
+void unit_import(unit *u, const char *name, func *fn);
 void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown);
 
 // A libc_model describes a C library function's effect on its arguments.
