@@ -18,6 +18,7 @@
 //     functions, a const table of functions), else an unknown callee.
 #include "escape.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 // callee_root strips what stands between a call and the variable holding
