@@ -22,21 +22,36 @@
 //     no file defined;
 //   - its reports, as printed.
 //
+// An entry is exact when written by a run that analyzed the whole program,
+// and not when written by one step of a distributed run (--step), whose
+// view of the other files was their entries of the round before.
+//
 // A run parses the files without a valid entry and gives the others to the
 // program as summary-only functions (func.summary_only). After solving, a
 // cached file whose imports no longer match what the program now defines
 // is stale: it is parsed too, and the program solved again, until none is
-// (driver.c). So an edit re-analyzes the edited file, and the files whose
-// verdicts it changes, transitively; the results equal a run from scratch.
+// (driver.c). Summaries within a cycle of calls across files are a
+// fixpoint, and a cycle's cached summaries may keep a leak that only the
+// edited file's old code made; so the cached files of a cycle that holds a
+// parsed file, or an entry that is not exact, are parsed too (driver.c's
+// parse_cycles). So an edit re-analyzes the edited file, the files whose
+// verdicts it changes, transitively, and the files in a cycle of calls
+// with it; the results equal a run from scratch.
 //
 // Across machines the same entries make a distributed build of the
-// analysis: each per-file step (make -j, distcc, or a Bazel action) runs
-// `escape-check --cache-dir DIR -j1 FILE` with the others' entries in DIR
-// as inputs, writing its own; rerunning the steps whose imports changed
-// until none changes, and a final run over all files reads every entry and
-// reports. This is a fixpoint of a few rounds (the depth of the cross-file
-// call graph on the first build), where the local run needs none: it
-// holds every file's graph at once.
+// analysis. Each per-file step (a make -j rule, a distcc job, a Bazel
+// action) runs `escape-check --step -p BUILD --cache-dir DIR FILE` with the
+// entries of the round before in DIR as its inputs, and writes FILE's
+// entry: it parses FILE alone, and the build's other files take part
+// through their entries, as they are. Rounds repeat until one writes no
+// entry that differs (a file's imports settle from the bottom of the call
+// graph up, a round per level: the depth of the cross-file call graph on a
+// first build, one or two after an edit). A final run over the whole build
+// with the same DIR then reports: it takes every current exact entry,
+// parses the files of cross-file cycles that steps left (their least
+// fixpoint needs the cycle's files solved together), and whatever is still
+// stale. The local run is that protocol with every step in one process and
+// no rounds: it holds every file's graph at once.
 //
 // Entries are written to a temporary file and renamed, so concurrent runs
 // sharing a directory never read half an entry; an entry that does not
@@ -358,8 +373,10 @@ bool cache_lookup(cache *c, const source_file *s, int argc,
     if (!now || strcmp(now, hex))
       goto done;
   }
-  if (sscanf(p, "exports %d\n%n", &n, &used) < 1 || !used)
+  int exact;
+  if (sscanf(p, "exact %d\nexports %d\n%n", &exact, &n, &used) < 2 || !used)
     goto done;
+  e->exact = exact != 0;
   p += used;
   for (int i = 0; i < n; i++) {
     func *f = parse_summary(c, &p, end);
@@ -474,7 +491,7 @@ static int by_name(const void *a, const void *b) {
 
 void cache_store(cache *c, const source_file *s, int argc,
                  const char *const *argv, unit *u, const report *reports,
-                 int nreports) {
+                 int nreports, bool exact) {
   if (!c)
     return;
   char *path = entry_path(c, s, argc, argv);
@@ -493,7 +510,7 @@ void cache_store(cache *c, const source_file *s, int argc,
     func *fn = u->all_funcs.items[i];
     nexports += fn->external && fn->summary;
   }
-  fprintf(f, "exports %d\n", nexports);
+  fprintf(f, "exact %d\nexports %d\n", exact, nexports);
   for (int i = 0; i < u->all_funcs.len; i++) {
     func *fn = u->all_funcs.items[i];
     if (fn->external && fn->summary)

@@ -27,6 +27,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -268,6 +269,104 @@ static void run_pool(pool *p) {
   free(order);
 }
 
+// The files' import graph, for parse_cycles: an edge i -> j when file i's
+// verdicts took a function of file j.
+typedef struct {
+  int n;
+  vec *out; // per file: int edges, as (void *)(intptr_t) j
+  int *index, *low, *stack;
+  bool *on_stack;
+  int next, depth;
+  int *scc; // per file: its SCC's number
+  int nscc;
+} file_graph;
+
+static void file_edge(file_graph *g, int i, func *f) {
+  if (!f)
+    return;
+  int j = f->unit ? f->unit->rank : f->rank;
+  if (j != i && j >= 0 && j < g->n)
+    vec_push(&g->out[i], (void *)(intptr_t)j);
+}
+
+static void file_connect(file_graph *g, int v) {
+  g->index[v] = g->low[v] = ++g->next;
+  g->stack[g->depth++] = v;
+  g->on_stack[v] = true;
+  for (int k = 0; k < g->out[v].len; k++) {
+    int w = (int)(intptr_t)g->out[v].items[k];
+    if (!g->index[w]) {
+      file_connect(g, w);
+      if (g->low[w] < g->low[v])
+        g->low[v] = g->low[w];
+    } else if (g->on_stack[w] && g->index[w] < g->low[v]) {
+      g->low[v] = g->index[w];
+    }
+  }
+  if (g->low[v] != g->index[v])
+    return;
+  int w;
+  do {
+    w = g->stack[--g->depth];
+    g->on_stack[w] = false;
+    g->scc[w] = g->nscc;
+  } while (w != v);
+  g->nscc++;
+}
+
+// parse_cycles makes the cached files of a cross-file cycle to be parsed
+// when the cycle also holds a parsed file or an entry written by a --step:
+// summaries within a cycle are a fixpoint, and only solving the cycle's
+// files together, from "nothing escapes", gives the least one that a run
+// from scratch gives (a cached partner's summary may hold a leak that only
+// the edited file's old code made). It returns whether it marked any.
+static bool parse_cycles(pool *p, program *prog, cache_entry *entries) {
+  int n = p->sources->len;
+  file_graph g = {.n = n};
+  g.out = calloc(n ? n : 1, sizeof(vec));
+  g.index = calloc(n ? n : 1, sizeof(int));
+  g.low = calloc(n ? n : 1, sizeof(int));
+  g.stack = calloc(n ? n : 1, sizeof(int));
+  g.scc = calloc(n ? n : 1, sizeof(int));
+  g.on_stack = calloc(n ? n : 1, sizeof(bool));
+  for (int i = 0; i < n; i++) {
+    if (entries[i].valid) {
+      for (int k = 0; k < entries[i].imports.len; k++) {
+        cache_import *im = entries[i].imports.items[k];
+        file_edge(&g, i, program_extern(prog, im->name));
+      }
+    } else if (p->wanted[i] && p->units[i].tu) {
+      unit *u = &p->units[i];
+      for (int k = 0; k < u->imports.len; k++)
+        file_edge(&g, i, ((import *)u->imports.items[k])->fn);
+    }
+  }
+  for (int i = 0; i < n; i++)
+    if (!g.index[i])
+      file_connect(&g, i);
+  // Per SCC: its size, whether it holds a parsed file or a step's entry.
+  int *size = calloc(g.nscc ? g.nscc : 1, sizeof(int));
+  bool *dirty = calloc(g.nscc ? g.nscc : 1, sizeof(bool));
+  for (int i = 0; i < n; i++) {
+    size[g.scc[i]]++;
+    if ((p->wanted[i] && p->units[i].tu) ||
+        (entries[i].valid && !entries[i].exact))
+      dirty[g.scc[i]] = true;
+  }
+  bool marked = false;
+  for (int i = 0; i < n; i++)
+    if (entries[i].valid && size[g.scc[i]] > 1 && dirty[g.scc[i]]) {
+      cache_entry_free(&entries[i]);
+      p->wanted[i] = true;
+      marked = true;
+    }
+  for (int i = 0; i < n; i++)
+    vec_free(&g.out[i]);
+  free(g.out), free(g.index), free(g.low), free(g.stack), free(g.scc);
+  free(g.on_stack), free(size), free(dirty);
+  return marked;
+}
+
 // reset_unit makes a solved unit ready to be lowered again, keeping its
 // parse.
 static void reset_unit(unit *u) {
@@ -292,9 +391,13 @@ void analyze_sources(const analysis_config *cfg, source_list *sources,
   for (int i = 0; i < n; i++) {
     p.units[i].prog = &prog;
     source_file *s = &sources->items[i];
-    if (!s->failed)
-      p.wanted[i] =
-          !cache_lookup(cfg->cache, s, cfg->argc, cfg->argv, &entries[i]);
+    if (s->failed)
+      continue;
+    bool cached =
+        cache_lookup(cfg->cache, s, cfg->argc, cfg->argv, &entries[i]);
+    // A step parses only its own files: the others are what their entries
+    // say, or absent.
+    p.wanted[i] = !cached && !(cfg->step && s->context);
   }
   // Solve; a cached file whose imports changed is parsed, and the whole
   // program solved again, until every cached file is current.
@@ -313,6 +416,8 @@ void analyze_sources(const analysis_config *cfg, source_list *sources,
     solve_program(&prog);
     bool stale = false;
     for (int i = 0; i < n; i++) {
+      if (cfg->step && sources->items[i].context)
+        continue;          // taken as it is: the next round updates it
       bool needed = false; // it defines a table a parsed unit calls through
       for (int k = 0; k < prog.units.len && entries[i].valid && !needed; k++) {
         unit *u = prog.units.items[k];
@@ -327,6 +432,8 @@ void analyze_sources(const analysis_config *cfg, source_list *sources,
         stale = true;
       }
     }
+    if (!cfg->step && parse_cycles(&p, &prog, entries))
+      stale = true;
     if (!stale)
       break;
     for (int i = 0; i < n; i++)
@@ -347,7 +454,7 @@ void analyze_sources(const analysis_config *cfg, source_list *sources,
     } else if (p.wanted[i] && u->tu) {
       results[i].reports = take_reports(u, &results[i].nreports);
       cache_store(cfg->cache, &sources->items[i], cfg->argc, cfg->argv, u,
-                  results[i].reports, results[i].nreports);
+                  results[i].reports, results[i].nreports, !cfg->step);
     }
     cache_entry_free(&entries[i]);
   }

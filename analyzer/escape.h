@@ -582,6 +582,8 @@ typedef struct {
   const char *const *argv; // added to every file's own
   int progress_fd;         // "S i", "D i", "P n" lines go here; -1: none
   cache *cache;            // or NULL
+  bool step; // --step: parse only the sources not marked context; the
+             // others are their cache entries as they are
 } analysis_config;
 
 typedef struct {
@@ -608,6 +610,7 @@ typedef struct {
 
 typedef struct {
   bool valid;
+  bool exact;      // written by a whole-program run, not by a --step
   vec exports;     // func*, summary-only (in the cache's arena)
   vec tables;      // const char*: the external function tables it defines
   vec imports;     // cache_import*
@@ -631,10 +634,11 @@ bool cache_entry_current(program *p, const cache_entry *e);
 // table name: a unit that calls through it needs that file parsed.
 bool cache_entry_defines_table(const cache_entry *e, const char *name);
 void cache_entry_free(cache_entry *e);
-// cache_store writes u's entry (s's file, solved in u->prog).
+// cache_store writes u's entry (s's file, solved in u->prog); exact when
+// the run analyzed the whole program (cache.c).
 void cache_store(cache *c, const source_file *s, int argc,
                  const char *const *argv, unit *u, const report *reports,
-                 int nreports);
+                 int nreports, bool exact);
 
 //
 // filter.c: which warnings are shown

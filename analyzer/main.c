@@ -55,6 +55,10 @@ static const char usage[] =
     "                         $XDG_CACHE_HOME/escape-check or\n"
     "                         ~/.cache/escape-check)\n"
     "  --no-cache             do not read or write the cache\n"
+    "  --step                 one step of a distributed run: with -p, parse\n"
+    "                         only the PATHs; the build's other files count\n"
+    "                         as their cache entries say (see "
+    "escape-check(1))\n"
     "  -q, --quiet            no progress bar or summary line\n"
     "  -h, --help             print this help\n"
     "  --version              print the version\n"
@@ -90,6 +94,7 @@ typedef struct {
   out_format format;
   const char *lsp_dir;   // -json=0,DIR
   const char *cache_dir; // --cache-dir DIR; NULL with --no-cache
+  bool step;             // --step
   bool quiet;
   int argc; // after --
   const char *const *argv;
@@ -211,6 +216,8 @@ static int parse_command(int argc, char **argv, command *c) {
       c->cache_dir = v;
     } else if (!strcmp(a, "--no-cache")) {
       c->cache_dir = NULL;
+    } else if (!strcmp(a, "--step")) {
+      c->step = true;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
       c->quiet = true;
     } else if (!strncmp(a, "-W", 2)) {
@@ -231,6 +238,8 @@ static int parse_command(int argc, char **argv, command *c) {
   c->argv = (const char *const *)argv + i;
   c->opt.explain = c->opt.m != 1;
   c->opt.report_c_includes = true;
+  if (c->step && !c->cache_dir)
+    return usage_error("--step needs the cache (--cache-dir DIR)%s", "");
   if (c->paths.len == 0 && !c->compdb && !find_compile_commands(&c->paths))
     return usage_error("no input files and no compile_commands.json here or "
                        "in build/ (see --help)%s",
@@ -334,7 +343,8 @@ static int analyze(source_list *sources, int progress_fd, void *arg) {
       calloc(sources->len ? sources->len : 1, sizeof(analysis_result));
   analysis_config cfg = {&c->opt,     c->jobs,
                          c->argc,     c->argv,
-                         progress_fd, cache_open(c->cache_dir, c->opt.m)};
+                         progress_fd, cache_open(c->cache_dir, c->opt.m),
+                         c->step};
   analyze_sources(&cfg, sources, results);
   cache_close(cfg.cache);
   if (progress_fd >= 0)

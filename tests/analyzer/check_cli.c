@@ -608,6 +608,82 @@ START_TEST(tree_cache) {
 }
 END_TEST
 
+// replace_in edits one occurrence of from into to in dir/path.
+static void replace_in(const char *dir, const char *path, const char *from,
+                       const char *to) {
+  char *p = path_join(dir, path);
+  strbuf text = {0}, out = {0};
+  ck_assert(read_file(p, &text));
+  char *at = strstr(text.s, from);
+  ck_assert_msg(at != NULL, "%s: no \"%s\"", path, from);
+  strbuf_printf(&out, "%.*s%s%s", (int)(at - text.s), text.s, to,
+                at + strlen(from));
+  write_text(p, out.s);
+  strbuf_free(&text);
+  strbuf_free(&out);
+  free(p);
+}
+
+// even() and odd() recurse across two files. While even() keeps p, both
+// leak; once the edit takes that away, neither does, though odd()'s cached
+// summary alone would keep the leak alive.
+START_TEST(tree_cache_cycle) {
+  char *dir = tree_fixture();
+  char *cache = path_join(dir, "cache");
+  replace_in(dir, "t/keep.c", "int even(int n, int *p) { return",
+             "int even(int n, int *p) { kept = p; return");
+  spawn_result r = run(dir, "-m", "-q", "--cache-dir", cache, "t", NULL);
+  ck_assert_msg(strstr(strbuf_str(&r.out), "t/use.c:2:21: leaking param: p\n"),
+                "want odd's p leaking; got:%s", describe(&r));
+  spawn_result_free(&r);
+  replace_in(dir, "t/keep.c", "kept = p; return", "return");
+  r = run(dir, "-m", "-q", "--cache-dir", cache, "t", NULL);
+  expect(&r, 0, tree_m, "");
+  spawn_result_free(&r);
+  free(cache);
+  free(dir);
+}
+END_TEST
+
+// The distributed protocol (cache.c): rounds of one --step per file, each
+// parsing its own file and taking the others from the cache, then one
+// final run, give what one run from scratch gives.
+START_TEST(tree_distributed_steps) {
+  static const char *const files[] = {"t/keep.c", "t/ops.c", "t/use.c"};
+  char *dir = tree_fixture();
+  char *cache = path_join(dir, "cache");
+  strbuf db = {0};
+  strbuf_puts(&db, "[");
+  for (size_t i = 0; i < 3; i++)
+    strbuf_printf(&db,
+                  "%s{\"directory\": \"%s\", \"command\": \"cc -c %s\", "
+                  "\"file\": \"%s\"}",
+                  i ? ",\n " : "", dir, files[i], files[i]);
+  strbuf_puts(&db, "]\n");
+  char *p = path_join(dir, "compile_commands.json");
+  write_text(p, db.s);
+  for (int round = 0; round < 3; round++)
+    for (size_t i = 0; i < 3; i++) {
+      spawn_result r = run(dir, "-m", "-q", "--step", "-p", ".", "--cache-dir",
+                           cache, files[i], NULL);
+      ck_assert_msg(spawn_exited(&r) && r.status == 0, "step %s:%s", files[i],
+                    describe(&r));
+      spawn_result_free(&r);
+    }
+  spawn_result r = run(dir, "-m", "-q", "-p", ".", "--cache-dir", cache, NULL);
+  expect(&r, 0, tree_m, "");
+  spawn_result_free(&r);
+  r = run(dir, "-m", "--step", "t/use.c", NULL);
+  usage_error(&r, "escape-check: error: --step needs the cache (--cache-dir "
+                  "DIR)\n");
+  spawn_result_free(&r);
+  strbuf_free(&db);
+  free(p);
+  free(cache);
+  free(dir);
+}
+END_TEST
+
 // A compilation database: `command` and `arguments` entries, paths relative
 // to `directory`, a response file, an option clang does not know, an entry
 // for C++; PATHs select what is reported, the rest still counts.
@@ -694,8 +770,8 @@ START_TEST(build_werror_ignored) {
   char *dir = fixture();
   char *p = path_join(dir, "proto.c");
   write_text(p, "int g();\nint *f(void) {\n  int x = 0;\n  return &x;\n}\n");
-  spawn_result r = run(dir, "-m", "proto.c", "--", "-Werror",
-                       "-Wstrict-prototypes", NULL);
+  spawn_result r =
+      run(dir, "-m", "proto.c", "--", "-Werror", "-Wstrict-prototypes", NULL);
   expect(&r, 0, "proto.c:3:7: moved to heap: x\n", "");
   spawn_result_free(&r);
   free(p);
@@ -944,6 +1020,8 @@ static void add_tree_tests(TCase *tc) {
   tcase_add_test(tc, tree_jobs_same);
   tcase_add_test(tc, tree_summary_line);
   tcase_add_test(tc, tree_cache);
+  tcase_add_test(tc, tree_cache_cycle);
+  tcase_add_test(tc, tree_distributed_steps);
   tcase_add_test(tc, compile_commands);
   tcase_add_test(tc, bad_compile_commands);
   tcase_add_test(tc, build_werror_ignored);
