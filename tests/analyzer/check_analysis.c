@@ -200,13 +200,13 @@ START_TEST(check_mode_warns_and_counts) {
       got,
       "t.c:4:7: warning: address of local variable 'x' escapes: stored in "
       "global 'g' [-Wescape-global]\n"
-      "t.c:4:7: note: flow: {heap} = &x, from &x (address-of)\n"
-      "t.c:4:3: note: flow: {heap} = &x, from g = &x (assign)\n"
+      "t.c:4:7: note: flow: global 'g' = &x, from &x (address-of)\n"
+      "t.c:4:3: note: flow: global 'g' = &x, from g = &x (assign)\n"
       "t.c:3:7: note: local variable 'x' declared here\n"
       "t.c:8:10: warning: address of local variable 'y' escapes: returned to "
       "caller [-Wescape-return]\n"
-      "t.c:8:10: note: flow: ~r0 = &y, from &y (address-of)\n"
-      "t.c:8:3: note: flow: ~r0 = &y, from return &y (return)\n"
+      "t.c:8:10: note: flow: the return value = &y, from &y (address-of)\n"
+      "t.c:8:3: note: flow: the return value = &y, from return &y (return)\n"
       "t.c:7:7: note: local variable 'y' declared here\n");
   ck_assert_int_eq(warnings, 2);
   free(got);
@@ -228,12 +228,13 @@ START_TEST(check_mode_names_the_thread_escape) {
       0, true, &warnings);
   ck_assert_str_eq(got, "t.c:8:31: warning: address of local variable 'x' "
                         "escapes: handed to another thread [-Wescape-thread]\n"
-                        "t.c:8:31: note: flow: {temp} = &x, from &x "
+                        "t.c:8:31: note: flow: a temporary = &x, from &x "
                         "(address-of)\n"
-                        "t.c:8:3: note: flow: {temp} = &x, from "
+                        "t.c:8:3: note: flow: a temporary = &x, from "
                         "pthread_create(&t, 0, work, &x) (call parameter)\n"
-                        "t.c:8:3: note: flow: {heap} = {temp}, from "
-                        "pthread_create(&t, 0, work, &x) (call parameter)\n"
+                        "t.c:8:3: note: flow: another thread = a temporary, "
+                        "from pthread_create(&t, 0, work, &x) (call "
+                        "parameter)\n"
                         "t.c:7:7: note: local variable 'x' declared here\n");
   ck_assert_int_eq(warnings, 1);
   free(got);
