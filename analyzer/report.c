@@ -17,13 +17,16 @@
 //
 // Check mode prints one GCC-style warning per escaping local, at the
 // expression where its address is taken, named for the way it escapes,
-// with the flow as notes in C's words (global 'g', the return value, *p:
-// never Go's {heap} or ~r0, which -m=2 keeps):
+// with notes in C's words (global 'g', the return value, *p: never Go's
+// {heap} or ~r0): the flow, then, as GCC and clang point at the return or
+// the use, where the address dangles (a return; where a store held.c
+// found not undone is still held; else the store), then the declaration:
 //
 //   f.c:4:7: warning: address of local variable 'x' escapes: stored in
 //            global 'g' [-Wescape-global]
 //   f.c:4:7: note: flow: global 'g' = &x, from &x (address-of)
 //   f.c:4:3: note: flow: global 'g' = &x, from g = &x (assign)
+//   f.c:7:5: note: 'g' still holds the address when 'f' returns
 //   f.c:3:7: note: local variable 'x' declared here
 //
 // Reports are collected per unit and printed sorted by position, as Go's
@@ -160,8 +163,8 @@ static const char *check_label(unit *u, location *l) {
     return "unknown memory";
   case LOC_RESULT:
     return "the return value";
-  case LOC_TEMP:
-    return "a temporary";
+  case LOC_TEMP: // a variable's read (held.c) or whole value is named for it
+    return strcmp(l->name, "{temp}") ? l->name : "a temporary";
   case LOC_CONTENT:
     if (!l->param || l->param_index < 0)
       return "what the variadic arguments point to";
@@ -226,9 +229,10 @@ static void ops(char *buf, int derefs) {
 }
 
 // explain_path appends the flow from l to root, as solve.go's explainPath:
-// in Go's format for -m=2, as notes for check mode.
-static void explain_path(unit *u, textbuf *b, const char *pos, location *root,
-                         location *l) {
+// in Go's format for -m=2, as notes for check mode. It returns the notes of
+// the last step, into root.
+static note *explain_path(unit *u, textbuf *b, const char *pos, location *root,
+                          location *l) {
   location *src = l;
   location *seen[64];
   for (int steps = 0;; steps++) {
@@ -241,7 +245,7 @@ static void explain_path(unit *u, textbuf *b, const char *pos, location *root,
     if (!dst || src->dst_edge >= dst->nedges || cycle) {
       if (u->opt->m >= 2)
         textbuf_printf(b, "%s:   warning: truncated explanation\n", pos);
-      return;
+      return NULL;
     }
     edge *e = &dst->edges[src->dst_edge];
     char o[16];
@@ -261,7 +265,7 @@ static void explain_path(unit *u, textbuf *b, const char *pos, location *root,
                        cursor_text(u, n->where, 80), n->why);
     }
     if (dst == root)
-      return;
+      return e->notes;
     src = dst;
   }
 }
@@ -273,7 +277,7 @@ void explain_escape(unit *u, location *root, location *l, int derefs) {
   if (u->opt->m >= 2)
     textbuf_printf(&b, "%s: %s escapes to heap:\n", pos,
                    v->kind == LOC_ALLOC ? alloc_text(u, v) : v->name);
-  explain_path(u, &b, pos, root, l);
+  l->esc_last = v->esc_last = explain_path(u, &b, pos, root, l);
   l->explanation = arena_strdup(&u->arena, b.data ? b.data : "");
   v->explanation = l->explanation;
   textbuf_free(&b);
@@ -298,6 +302,66 @@ static location *ultimate(location *root) {
        i++)
     root = root->esc_root;
   return root;
+}
+
+// place_text is how a note names the place a store wrote: as written.
+static const char *place_text(unit *u, held_store *s) {
+  if (s->lhs.kind == CXCursor_VarDecl)
+    return cursor_name(u, s->lhs);
+  return cursor_text(u, s->lhs, 40);
+}
+
+// dangle_note appends the note that points where l's address dangles, as
+// GCC and clang point at the return or the use: the return statement, or
+// where a store that was not undone (held.c) is still held, else the store.
+static void dangle_note(unit *u, textbuf *b, location *l) {
+  note *stmt = NULL;
+  held_store *held = NULL;
+  for (note *n = l->esc_last; n; n = n->next) {
+    if (!strcmp(n->why, "return") || !strcmp(n->why, "assign"))
+      stmt = n;
+    if (n->held)
+      held = n->held;
+  }
+  if (l->why == ESC_RETURN) {
+    if (stmt && !strcmp(stmt->why, "return"))
+      textbuf_printf(b, "%s: note: returned here\n", position(u, stmt->where));
+    return;
+  }
+  if (l->why == ESC_CALL || l->why == ESC_THREAD)
+    return; // the warning is at the call
+  if (held && held->use != HELD_NONE &&
+      !clang_equalLocations(held->use_at, clang_getNullLocation())) {
+    const char *at = position_at(u, held->use_at), *p = place_text(u, held);
+    switch (held->use) {
+    case HELD_RETURN:
+      textbuf_printf(b,
+                     "%s: note: '%s' still holds the address when '%s' "
+                     "returns\n",
+                     at, p, l->fn ? l->fn->name : "?");
+      return;
+    case HELD_BLOCK:
+      textbuf_printf(b,
+                     "%s: note: '%s' still holds the address when the "
+                     "block ends\n",
+                     at, p);
+      return;
+    case HELD_READ:
+      textbuf_printf(b, "%s: note: '%s' is read while it holds the address\n",
+                     at, p);
+      return;
+    case HELD_MOVED:
+      textbuf_printf(b,
+                     "%s: note: the way to '%s' changes while it holds the "
+                     "address\n",
+                     at, p);
+      return;
+    default:
+      break;
+    }
+  }
+  if (stmt && !strcmp(stmt->why, "assign"))
+    textbuf_printf(b, "%s: note: stored here\n", position(u, stmt->where));
 }
 
 static void warn(unit *u, location *l) {
@@ -367,6 +431,7 @@ static void warn(unit *u, location *l) {
                  kind_flag[l->why] ? kind_flag[l->why] : "-Wescape");
   if (l->explanation)
     textbuf_printf(&b, "%s", l->explanation);
+  dangle_note(u, &b, l);
   textbuf_printf(&b, "%s: note: %s declared here\n", position(u, l->where),
                  l->kind == LOC_ALLOC ? "it is" : subject);
   report_add_raw(u, line, col, b.data);
