@@ -30,6 +30,9 @@ typedef struct cache cache;
 typedef struct report report;
 typedef struct options options;
 typedef struct moved_local moved_local;
+typedef struct held held;
+typedef struct held_store held_store;
+typedef struct held_jump held_jump;
 
 //
 // util.c: arenas, growable buffers, a cursor-keyed hash map
@@ -151,14 +154,16 @@ typedef enum {
 
 struct note {
   note *next;
-  CXCursor where;  // the expression or statement the flow passed through
-  const char *why; // a constant reason: "address-of", "assign", ...
+  CXCursor where;   // the expression or statement the flow passed through
+  const char *why;  // a constant reason: "address-of", "assign", ...
+  held_store *held; // check mode: the flow is the value of this assignment
 };
 
 struct edge {
   location *src;
   int derefs; // dereferences minus address-ofs along this flow
   note *notes;
+  held_store *held; // check mode: the assignment that made it (held.c)
 };
 
 struct location {
@@ -217,6 +222,7 @@ struct location {
   location *esc_root; // the root it escaped to
   char *explanation;  // -m=2 flow lines, or NULL
   note *esc_note;     // the first step of the escaping flow (&x)
+  note *esc_last;     // the notes of its last step, into the root
 };
 
 // A hole is a context for evaluating an expression: where its value flows
@@ -227,6 +233,7 @@ struct hole {
   int derefs;
   bool store;
   note *notes;
+  held_store *held; // check mode: the flow is the value of this store
 };
 
 // A store records "*ptr = src (derefs)" until the solver knows what ptr
@@ -244,6 +251,8 @@ location *heap_sink(unit *u, escape_kind kind, const char *name);
 location *heap_sink_via(unit *u, escape_kind kind, const char *name,
                         const char *via);
 void add_edge(unit *u, location *dst, location *src, int derefs, note *notes);
+void add_held_edge(unit *u, location *dst, location *src, int derefs,
+                   note *notes, held_store *held);
 void flow(unit *u, hole k, location *src);
 hole hole_of(location *l);
 hole hole_discard(void);
@@ -284,6 +293,84 @@ CXCursor strip_implicit(unit *u, CXCursor c);
 void note_fn_target(unit *u, location *l, CXCursor rhs);
 void lower_var_init(unit *u, location *l, CXCursor decl, CXCursor init);
 void finish_fields(unit *u, func *fn);
+
+//
+// held.c: check mode's flow-sensitive pass over each function
+//
+
+// held_use says how an assignment that was not undone is still held.
+typedef enum {
+  HELD_NONE,   // not known (or undone)
+  HELD_RETURN, // when the function returns
+  HELD_BLOCK,  // when a block with locals ends
+  HELD_READ,   // copied by a read
+  HELD_MOVED,  // the path to the place changed (L = M under L->f)
+  HELD_OTHER,  // something the pass does not follow
+} held_use;
+
+// held_store is one assignment of a pointer into a place held.c follows.
+struct held_store {
+  CXCursor lhs; // the place as written, or the variable declared
+  bool undone;  // assigned again on every path before being seen
+  held_use use; // else how it is seen first, and where
+  CXSourceLocation use_at;
+  int id, key;          // held.c's numbering
+  scope *scope;         // the block of the assignment
+  bool kills;           // replaces the place's value (not under ?:, &&, ||)
+  int ends;             // blocks ended before its value was lowered
+  location *address_of; // the local whose address it stores (p = &x), if
+                        // the value says so
+  bool entry;           // a parameter's value on entry, not an assignment
+};
+
+// held_jump is a loop or switch that break, continue and case refer to.
+struct held_jump {
+  held_jump *outer;
+  scope *scope;     // the statement's own block: jumps leave what is inside
+  int brk, cont;    // target blocks; -1 when it has none (a switch's continue)
+  int head;         // a switch's head, which jumps to each case; else -1
+  bool has_default; // a switch's default was seen
+};
+
+// Each function is a no-op returning -1 or NULL outside check mode.
+void held_begin(unit *u, func *fn); // after fn->top is pushed
+void held_end(unit *u, func *fn);   // solve; prune the undone assignments
+int held_block(unit *u);            // a new basic block
+int held_here(unit *u);             // the block lowering appends to
+void held_edge(unit *u, int from, int to);
+void held_start(unit *u, int b); // continue lowering in block b
+void held_local(unit *u);        // u->scope declares an automatic object
+void held_scope_end(unit *u, scope *s);
+void held_push_jump(unit *u, held_jump *j, int brk, int cont, int head);
+void held_pop_jump(unit *u);
+void held_break(unit *u, CXCursor c, bool is_continue);
+void held_case(unit *u, bool is_default);
+void held_label(unit *u, CXCursor c);
+void held_goto(unit *u, CXCursor c);
+void held_return(unit *u, CXCursor c);
+void held_opaque(unit *u);           // anything may read anything here
+void held_give_up(unit *u);          // flow the graph cannot follow
+void held_call(unit *u, CXCursor c); // after lowering call c
+// held_read records expression c, evaluated into hole k, when it names a
+// place; it returns true then, and the caller ends it with held_path(u, -1)
+// once c is lowered (its inner parts are not reads of their own).
+bool held_read(unit *u, CXCursor c, hole k);
+void held_path(unit *u, int delta);
+void held_shift(unit *u, CXCursor c); // c++, c += n: c moves within its object
+void held_cond(unit *u, int delta);   // around conditionally evaluated operands
+void held_copy(unit *u, CXCursor c);  // a struct copy reads c
+held_store *held_assign(unit *u, CXCursor lhs, CXCursor rhs);
+held_store *held_init(unit *u, CXCursor decl, CXCursor init);
+void held_unless(unit *u, CXCursor cond, bool taken); // a branch of cond
+void held_stored(unit *u, held_store *s); // after its value is lowered
+// held_store_record notes that u->fn->stores.items[index] carries s's value.
+void held_store_record(unit *u, int index, held_store *s);
+// held_deref notes a store through local ptr, whose value it reads.
+void held_deref(unit *u, location *ptr, note *why);
+// held_version returns where a read c of local l into hole k takes its
+// value from: in check mode, for a pointer variable, a temporary that
+// receives only the assignments reaching the read; else l.
+location *held_version(unit *u, location *l, hole k, CXCursor c);
 
 //
 // call.c and libc.c: calls, summaries applied at call sites, the C library
@@ -429,6 +516,7 @@ struct unit {
   func *fn;
   int depth; // of lower_expr/lower_stmt recursion
   scope *scope;
+  held *held; // check mode's flow-sensitive pass, while lowering (held.c)
   // Batch state.
   vec batch_sinks;   // heap sinks created while linking the current batch
   vec *sinks;        // where heap_sink registers: a function's, or the batch's
