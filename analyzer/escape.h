@@ -271,8 +271,15 @@ location *field_location(unit *u, location *parent, CXCursor field,
 struct scope {
   scope *parent;
   int depth;
-  bool loop;    // a loop body, or the code between a label and a backward goto
-  unsigned end; // file offset where the block ends
+  bool loop; // a loop body, or the code between a label and a backward goto
+  // pre and post number the block's opening and its closing in the order
+  // of lowering, so that s strictly encloses t iff s->pre < t->pre and
+  // t->post < s->post: scope_encloses asks in constant time, however deep
+  // the nesting. A backward goto's loop is no block: its pre is 0.
+  unsigned pre, post;
+  CXCursor block; // the statement or expression the block spans
+  unsigned end;   // file offset where the block ends, once end_known
+  bool end_known; // (scope_end: an else-if chain's extent costs its depth)
 };
 
 // MAX_NESTING bounds how deep lowering recurses into the AST (a 30,000-arm
@@ -287,6 +294,8 @@ void lower_expr(unit *u, hole k, CXCursor c);
 hole lower_addr(unit *u, CXCursor c); // the hole for storing into lvalue c
 scope *push_scope(unit *u, CXCursor block);
 unsigned end_offset(CXCursor c);
+unsigned scope_end(scope *s);
+bool scope_encloses(const scope *outer, const scope *inner);
 void pop_scope(unit *u);
 location *local_of(unit *u, CXCursor decl); // NULL for globals, functions
 CXCursor strip_implicit(unit *u, CXCursor c);
@@ -517,6 +526,7 @@ struct unit {
   int depth; // of lower_expr/lower_stmt recursion
   scope *scope;
   held *held; // check mode's flow-sensitive pass, while lowering (held.c)
+  unsigned scope_seq; // numbers scopes' pre and post
   // Batch state.
   vec batch_sinks;   // heap sinks created while linking the current batch
   vec *sinks;        // where heap_sink registers: a function's, or the batch's
@@ -767,6 +777,11 @@ void filter_summary(FILE *out, const filter_stats *s, int files, int failed,
 // is marked failed and the run starts again (suspects parsed alone first).
 int supervise(source_list *sources, bool show_progress,
               int (*child)(source_list *, int progress_fd, void *), void *arg);
+// parse_buffer is parse_file on the len bytes at text, parsed as if they
+// were path's contents (a libclang unsaved file); text NULL reads path.
+CXTranslationUnit parse_buffer(CXIndex idx, const char *path, const char *text,
+                               size_t len, int argc, const char *const *argv,
+                               int *status, FILE *errors, unsigned options);
 
 //
 // report.c: everything users read

@@ -693,9 +693,10 @@ void held_local(unit *u) {
 
 // end_location is where scope s ends: its closing brace, for a note.
 static CXSourceLocation end_location(unit *u, scope *s) {
-  if (!u->held->file || !s->end)
+  unsigned end = u->held->file ? scope_end(s) : 0;
+  if (!end)
     return clang_getNullLocation();
-  return clang_getLocationForOffset(u->tu, u->held->file, s->end - 1);
+  return clang_getLocationForOffset(u->tu, u->held->file, end - 1);
 }
 
 void held_scope_end(unit *u, scope *s) {

@@ -30,18 +30,41 @@ unsigned end_offset(CXCursor c) {
 }
 
 // push_scope opens the block that statement or expression `block` spans.
+// Its end is found only when asked for (scope_end): clang computes an if
+// statement's extent through its whole else-if chain.
 scope *push_scope(unit *u, CXCursor block) {
   scope *s = arena_alloc(&u->arena, sizeof(scope));
   s->parent = u->scope;
   s->depth = u->scope ? u->scope->depth + 1 : 0;
-  s->end = end_offset(block);
+  s->pre = ++u->scope_seq;
+  s->block = block;
   u->scope = s;
   return s;
 }
 
 void pop_scope(unit *u) {
   held_scope_end(u, u->scope);
+  u->scope->post = ++u->scope_seq;
   u->scope = u->scope->parent;
+}
+
+unsigned scope_end(scope *s) {
+  if (!s->end_known) {
+    s->end = end_offset(s->block);
+    s->end_known = true;
+  }
+  return s->end;
+}
+
+// scope_encloses reports whether inner lies strictly inside outer. Both
+// blocks must be closed; a backward goto's loop is looked up the slow way.
+bool scope_encloses(const scope *outer, const scope *inner) {
+  if (outer->pre && outer->post && inner->pre && inner->post)
+    return outer->pre < inner->pre && inner->post < outer->post;
+  for (const scope *s = inner->parent; s; s = s->parent)
+    if (s == outer)
+      return true;
+  return false;
 }
 
 static bool is_static_local(CXCursor d) {
@@ -116,6 +139,7 @@ static void backward_goto(unit *u, CXCursor c) {
   loop->parent = m->scope;
   loop->depth = m->scope ? m->scope->depth + 1 : 0;
   loop->loop = true;
+  loop->end_known = true; // no block: it ends at offset 0
   for (callsite *cs = u->fn->calls; cs && cs != m->before; cs = cs->next)
     if (!cs->goto_loop)
       cs->goto_loop = loop;

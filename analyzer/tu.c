@@ -8,6 +8,11 @@
 // (stddef.h, stdarg.h) relative to its own library; when that directory is
 // missing we pass the one of the LLVM installation we were built against.
 // The system's include paths come from the clang driver inside libclang.
+// Clang's warnings are turned off (-w): we print only its errors, a
+// build's -Werror must not stop the analysis, and some of them cost the
+// square of the nesting depth (those computed on each function's CFG, such
+// as -Wtautological-overlap-compare): a 20,000-deep `!!!...x` parses in
+// 6.4 s with them, in 0.06 s without.
 #include "escape.h"
 
 #include <dirent.h>
@@ -74,18 +79,27 @@ int tu_errors(CXTranslationUnit tu, FILE *out) {
 }
 
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
-                             const char *const *argv, int *status, FILE *errors,
-                             unsigned options) {
-  const char *args[argc + 2];
+                             const char *const *argv, int *status,
+                             FILE *errors, unsigned options) {
+  return parse_buffer(idx, path, NULL, 0, argc, argv, status, errors, options);
+}
+
+CXTranslationUnit parse_buffer(CXIndex idx, const char *path, const char *text,
+                               size_t len, int argc, const char *const *argv,
+                               int *status, FILE *errors, unsigned options) {
+  const char *args[argc + 3];
   int n = 0;
+  args[n++] = "-w";
   for (int i = 0; i < argc; i++)
     args[n++] = argv[i];
   const char *rd = resource_dir();
   if (rd && !has_flag(argc, argv, "-resource-dir"))
     args[n++] = rd;
+  struct CXUnsavedFile unsaved = {path, text, (unsigned long)len};
   CXTranslationUnit tu = NULL;
   enum CXErrorCode err = clang_parseTranslationUnit2(
-      idx, path, args, n, NULL, 0, CXTranslationUnit_KeepGoing | options, &tu);
+      idx, path, args, n, text ? &unsaved : NULL, text ? 1 : 0,
+      CXTranslationUnit_KeepGoing | options, &tu);
   *status = 0;
   if (err != CXError_Success || !tu) {
     if (errors)

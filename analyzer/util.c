@@ -232,10 +232,14 @@ const char *cursor_text(unit *u, CXCursor c, size_t max) {
       clang_getFileContents(clang_Cursor_getTranslationUnit(c), f1, &size);
   if (!text || e > size)
     return "";
-  char *out = arena_alloc(&u->arena, e - b + 4);
+  // Past max bytes only the fact that there are more matters: copying the
+  // rest would make a report on each level of a nested expression cost the
+  // whole expression.
+  size_t room = max && e - b > max + 1 ? max + 1 : e - b;
+  char *out = arena_alloc(&u->arena, room + 4);
   size_t n = 0;
   bool space = false;
-  for (unsigned i = b; i < e; i++) {
+  for (unsigned i = b; i < e && n < room; i++) {
     char ch = text[i];
     if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
       space = n > 0;

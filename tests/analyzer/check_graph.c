@@ -6,7 +6,9 @@
 // and * and record why only when flows are explained. A discard hole drops
 // the value; a store hole becomes a store record for the solver. Heap sinks
 // are shared per (kind, name) within a batch, and a struct variable gets
-// one child location per field.
+// one child location per field. A scope strictly encloses exactly the
+// scopes opened and closed inside it (scope_encloses), a backward goto's
+// loop included, and a scope's end offset is its block's.
 #include "unit.h"
 
 #include <stdlib.h>
@@ -389,6 +391,45 @@ START_TEST(field_location_nests) {
 }
 END_TEST
 
+// ---------------------------------------------------------------------------
+// Scopes
+// ---------------------------------------------------------------------------
+
+START_TEST(scope_encloses_what_opens_and_closes_inside_it) {
+  CXCursor body = snippet_get(&snip, CXCursor_CompoundStmt, "");
+  scope *top = push_scope(&u, body);
+  scope *a = push_scope(&u, body);
+  pop_scope(&u);
+  scope *b = push_scope(&u, body);
+  scope *c = push_scope(&u, body);
+  pop_scope(&u);
+  pop_scope(&u);
+  pop_scope(&u);
+  ck_assert_ptr_null(u.scope);
+  ck_assert(scope_encloses(top, a) && scope_encloses(top, b));
+  ck_assert(scope_encloses(top, c) && scope_encloses(b, c));
+  ck_assert(!scope_encloses(a, c) && !scope_encloses(c, b)); // siblings, inner
+  ck_assert(!scope_encloses(a, b) && !scope_encloses(b, a));
+  ck_assert(!scope_encloses(top, top) && !scope_encloses(c, c)); // strictly
+  // A backward goto's loop is no block: it is inside its parent's ancestors.
+  scope loop = {.parent = b, .depth = b->depth + 1, .loop = true};
+  ck_assert(scope_encloses(b, &loop) && scope_encloses(top, &loop));
+  ck_assert(!scope_encloses(a, &loop) && !scope_encloses(c, &loop));
+}
+END_TEST
+
+START_TEST(scope_end_is_the_block_s_end_offset) {
+  CXCursor body = snippet_get(&snip, CXCursor_CompoundStmt, "");
+  scope *s = push_scope(&u, body);
+  pop_scope(&u);
+  // "int *g(int *p) { return &*p; }\n" is the source's second line.
+  unsigned want = (unsigned)(strchr(source, '\n') - source) + 1 +
+                  (unsigned)strlen("int *g(int *p) { return &*p; }");
+  ck_assert_uint_eq(scope_end(s), want);
+  ck_assert_uint_eq(scope_end(s), want); // asked again: the same
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("graph");
   TCase *tc = tcase_create("edges");
@@ -421,6 +462,11 @@ int main(void) {
   tcase_add_test(tc, field_location_names_and_links_the_field);
   tcase_add_test(tc, field_location_returns_the_same_child_for_the_same_field);
   tcase_add_test(tc, field_location_nests);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("scopes");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, scope_encloses_what_opens_and_closes_inside_it);
+  tcase_add_test(tc, scope_end_is_the_block_s_end_offset);
   suite_add_tcase(s, tc);
   return unit_suite_run(s);
 }

@@ -7,16 +7,17 @@
 // derives broken versions of it: TRUNCATIONS cuts at evenly spaced byte
 // offsets (from the empty file up), and MUTATIONS copies each edited by one
 // to four operations drawn from a linear congruential generator seeded with
-// the file's name — flip a bit, insert a byte, delete a run, duplicate a run,
-// insert a token such as "{", "}", "*", "&", "(" or ";". The same file always
-// gets the same variants, so a failure reproduces. escape-check runs on all
-// variants of a file at once, in -m=2 and in check mode; it must exit by
-// itself with 0, 1, 2 or 3 — never a signal, a time-out, a crash that its
-// supervising process caught and named, or exit status 99, the code the
-// sanitizers are told to use (env_with_sanitizer_exitcode). Running
-// 80 files per process keeps the whole suite within a couple of minutes on
-// two cores; when a batch fails, each variant is re-run alone to name the
-// culprits, which are copied to ESCAPE_ROBUST_FAILURES for replay.
+// the file's name (tests/support/mutate.c): flip a bit, insert a byte, delete
+// a run, duplicate a run, insert a token such as "{", "}", "*", "&", "(" or
+// ";". The same file always gets the same variants, so a failure reproduces.
+// escape-check runs on all variants of a file at once, in -m=2 and in check
+// mode; it must exit by itself with 0, 1, 2 or 3 — never a signal, a
+// time-out, a crash that its supervising process caught and named, or exit
+// status 99, the code the sanitizers are told to use
+// (env_with_sanitizer_exitcode). Running 80 files per process keeps the whole
+// suite within a couple of minutes on two cores; when a batch fails, each
+// variant is re-run alone to name the culprits, which are copied to
+// ESCAPE_ROBUST_FAILURES for replay.
 //
 // "sqlite" runs escape-check -m=2 and check mode on the SQLite amalgamation
 // (ESCAPE_SQLITE_C, fetched by scripts/fetch-sqlite.sh): a 270,000-line
@@ -60,13 +61,6 @@ static char **inputs;            // the files to mutate
 // The two modes every variant is run in; NULL means check mode.
 static const char *const modes[] = {"-m=2", NULL};
 
-// The tokens a mutation may insert: the ones whose balance and position
-// the analyzer's walk depends on most.
-static const char *const tokens[] = {
-    "{",  "}",  "(",   ")",      "[",      "]",   "*",  "&",
-    ";",  ",",  "->",  "&&",     "=",      "#",   "\"", "'",
-    "/*", "\\", "...", "return", "struct", "int", "0"};
-
 // ---------------------------------------------------------------------------
 // Variants
 // ---------------------------------------------------------------------------
@@ -80,55 +74,6 @@ typedef struct variant {
 // seed is the mutation k of the file at path (tests/support/lcg.c).
 static lcg seed(const char *path, int k) {
   return lcg_for_file(path, (uint64_t)k << 32);
-}
-
-// splice replaces del bytes at off in b with the n bytes at s.
-static void splice(strbuf *b, size_t off, size_t del, const char *s, size_t n) {
-  strbuf t = {0};
-  strbuf_append(&t, b->s, off);
-  strbuf_append(&t, s, n);
-  strbuf_append(&t, b->s + off + del, b->len - off - del);
-  strbuf_free(b);
-  *b = t;
-}
-
-// edit applies one random operation to b and describes it in what.
-static void edit(lcg *r, strbuf *b, strbuf *what) {
-  size_t off = lcg_below(r, b->len + 1);
-  size_t run = 1 + lcg_below(r, 16);
-  if (off + run > b->len)
-    run = b->len - off;
-  switch (lcg_below(r, 5)) {
-  case 0: // flip a bit
-    if (off < b->len) {
-      b->s[off] ^= (char)(1u << lcg_below(r, 8));
-      strbuf_printf(what, " flip@%zu", off);
-    }
-    break;
-  case 1: { // insert a printable byte
-    char c = (char)(' ' + lcg_below(r, 95));
-    splice(b, off, 0, &c, 1);
-    strbuf_printf(what, " insert-byte@%zu", off);
-    break;
-  }
-  case 2: // delete a run
-    splice(b, off, run, "", 0);
-    strbuf_printf(what, " delete-%zu@%zu", run, off);
-    break;
-  case 3: { // duplicate a run somewhere else
-    char *dup = xstrndup(b->s + off, run);
-    size_t at = lcg_below(r, b->len + 1);
-    splice(b, at, 0, dup, run);
-    free(dup);
-    strbuf_printf(what, " dup-%zu@%zu->%zu", run, off, at);
-    break;
-  }
-  default: { // insert a token
-    const char *t = tokens[lcg_below(r, sizeof tokens / sizeof *tokens)];
-    splice(b, off, 0, t, strlen(t));
-    strbuf_printf(what, " insert'%s'@%zu", t, off);
-  }
-  }
 }
 
 // add_variant writes data as dir/name and appends it to vs.
@@ -159,7 +104,7 @@ static void make_variants(const char *path, const strbuf *src, const char *dir,
     strbuf_append(&data, strbuf_str(src), src->len);
     strbuf_printf(&what, "mutation %d:", k);
     for (int n = 1 + (int)lcg_below(&r, 4); n > 0; n--)
-      edit(&r, &data, &what);
+      mutate_edit(&r, &data, &what);
     snprintf(name, sizeof name, "m%02d.c", k);
     add_variant(&vs[TRUNCATIONS + k], dir, name, &data, &what);
     strbuf_free(&data);

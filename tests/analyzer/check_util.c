@@ -360,6 +360,8 @@ START_TEST(cursor_text_collapses_whitespace) {
   ck_assert_str_eq(cursor_text(&u, ret, 0), "return a + b");
   ck_assert_str_eq(cursor_text(&u, ret, 9), "return...");
   ck_assert_str_eq(cursor_text(&u, ret, 12), "return a + b");
+  ck_assert_str_eq(cursor_text(&u, ret, 11), "return a...");
+  ck_assert_str_eq(cursor_text(&u, ret, 8), "retur...");
   arena_free(&u.arena);
   snippet_close(&s);
 }

@@ -128,6 +128,17 @@ size_t lcg_below(lcg *r, size_t n); // uniform enough in [0, n); 0 if n is 0
 lcg lcg_for_file(const char *path, uint64_t salt);
 
 //
+// mutate.c
+//
+
+// mutate_splice replaces del bytes at off in b with the n bytes at s.
+void mutate_splice(strbuf *b, size_t off, size_t del, const char *s, size_t n);
+// mutate_edit applies one edit drawn from r to b (flip a bit, insert a
+// byte, delete or duplicate a run, insert a token) and appends what it did
+// to what.
+void mutate_edit(lcg *r, strbuf *b, strbuf *what);
+
+//
 // diag_line.c
 //
 
