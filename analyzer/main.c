@@ -291,11 +291,8 @@ static int collect(command *c, source_list *sources) {
         vec_push(&existing, c->paths.items[p]);
     int r = load_compile_commands(db, &existing, &c->excludes, sources);
     vec_free(&existing);
-    if (r != 0) {
-      if (c->compdb)
-        return 2;
+    if (r != 0)
       return 2;
-    }
     from_db = sources->len;
   }
   add_standalone(c, sources, from_db);
@@ -376,9 +373,15 @@ static int analyze(source_list *sources, int progress_fd, void *arg) {
     }
     f->diags = calloc(r->nreports ? r->nreports : 1, sizeof(diag));
     for (int k = 0; k < r->nreports; k++) {
-      diag *d = &f->diags[f->ndiags];
-      if (diag_parse(r->reports[k].text, d))
-        f->ndiags++;
+      diag *d = &f->diags[f->ndiags++];
+      if (!diag_parse(r->reports[k].text, d)) {
+        // Not in the grammar diag.c reads: shown as it is, never lost.
+        *d = (diag){.file = strdup(s->path),
+                    .line = r->reports[k].line,
+                    .col = r->reports[k].col,
+                    .message = strdup(r->reports[k].text),
+                    .text = strdup(r->reports[k].text)};
+      }
       free(r->reports[k].text);
     }
     free(r->reports);
