@@ -18,6 +18,7 @@
 //     functions, a const table of functions), else an unknown callee.
 #include "escape.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 // callee_root strips what stands between a call and the variable holding
@@ -49,6 +50,15 @@ static CXCursor callee_root(unit *u, CXCursor c) {
   }
 }
 
+// extern_const says whether d declares a const global with external
+// linkage and no initializer here: a table another unit may define.
+static bool extern_const(CXCursor d) {
+  CXType t = clang_getCanonicalType(clang_getCursorType(d));
+  return clang_getCursorLinkage(d) == CXLinkage_External &&
+         clang_isConstQualifiedType(t) &&
+         clang_Cursor_isNull(clang_Cursor_getVarDeclInitializer(d));
+}
+
 static void resolve_callee(unit *u, callsite *cs, CXCursor callee) {
   CXCursor s = strip_implicit(u, callee);
   if (s.kind == CXCursor_DeclRefExpr) {
@@ -75,8 +85,8 @@ static void resolve_callee(unit *u, callsite *cs, CXCursor callee) {
     cs->kind = CALLEE_LOCAL;
     cs->callee_var = l;
   } else if (!l && d.kind == CXCursor_VarDecl &&
-             cursor_map_get(&u->tables, d)) {
-    cs->kind = CALLEE_TABLE;
+             (cursor_map_get(&u->tables, d) || extern_const(d))) {
+    cs->kind = CALLEE_TABLE; // the table may be defined in another unit
     cs->callee_decl = d;
   }
 }
@@ -135,7 +145,8 @@ static CXCursor cleanup_function(unit *u, CXCursor decl) {
       continue;
     const char *text = file + at;
     const char *open = strchr(text, '(');
-    if (!open || (strncmp(text, "cleanup", 7) && strncmp(text, "__cleanup__", 11)))
+    if (!open ||
+        (strncmp(text, "cleanup", 7) && strncmp(text, "__cleanup__", 11)))
       continue;
     while (*++open == ' ')
       ;
@@ -177,6 +188,41 @@ void lower_cleanup(unit *u, location *l, CXCursor decl) {
   u->fn->calls = cs;
 }
 
+// defined_elsewhere returns the function another unit of the program
+// defines for d, a declaration without a body here, or NULL.
+static func *defined_elsewhere(unit *u, CXCursor d) {
+  if (clang_getCursorLinkage(d) != CXLinkage_External)
+    return NULL;
+  return program_extern(u->prog, cursor_name(u, d));
+}
+
+void unit_import(unit *u, const char *name, func *fn) {
+  import *im = malloc(sizeof(import));
+  if (!im)
+    abort();
+  *im = (import){name, fn};
+  vec_push(&u->imports, im);
+}
+
+// add_bodyless_targets adds to out the functions other units define for
+// the bodyless declarations in v; false when one of them has no body
+// anywhere in the program (then u's verdicts depend on none defining it).
+static bool add_bodyless_targets(unit *u, const vec *v, vec *out) {
+  bool all = true;
+  for (int i = 0; i < v->len; i++) {
+    CXCursor d = *(CXCursor *)v->items[i];
+    func *f = defined_elsewhere(u, d);
+    if (f) {
+      vec_push(out, f);
+    } else {
+      all = false;
+      if (clang_getCursorLinkage(d) == CXLinkage_External)
+        unit_import(u, cursor_name(u, d), NULL);
+    }
+  }
+  return all;
+}
+
 // callsite_targets lists the functions with bodies that cs may call; unknown
 // is set when it may also call something else.
 void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown) {
@@ -184,6 +230,8 @@ void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown) {
   switch (cs->kind) {
   case CALLEE_DIRECT: {
     func *f = cursor_map_get(&u->funcs, cs->callee_decl);
+    if (!f)
+      f = defined_elsewhere(u, cs->callee_ref);
     if (f)
       vec_push(out, f);
     else
@@ -199,17 +247,34 @@ void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown) {
     }
     for (int i = 0; i < l->fn_targets.len; i++)
       vec_push(out, l->fn_targets.items[i]);
+    add_bodyless_targets(u, &l->fn_bodyless, out); // the rest: link_call
     return;
   }
   case CALLEE_TABLE: {
-    vec *t = cursor_map_get(&u->tables, cs->callee_decl);
+    fn_table *t = cursor_map_get(&u->tables, cs->callee_decl);
+    if (!t && extern_const(cs->callee_decl)) {
+      const char *name = cursor_name(u, cs->callee_decl);
+      t = program_table(u->prog, name);
+      if (!t)
+        vec_push(&u->tables_wanted, (void *)name);
+    }
+    if (!t) {
+      *unknown = true;
+      return;
+    }
+    vec all = {0};
+    for (int i = 0; i < t->funcs.len; i++)
+      vec_push(&all, t->funcs.items[i]);
+    if (!add_bodyless_targets(u, &t->bodyless, &all))
+      *unknown = true;
     int nargs = cs->nargs;
-    for (int i = 0; t && i < t->len; i++) {
-      func *f = t->items[i];
+    for (int i = 0; i < all.len; i++) {
+      func *f = all.items[i];
       if (f->nparams == nargs || (f->variadic && f->nparams <= nargs))
         vec_push(out, f);
     }
-    if (!t || out->len == 0)
+    vec_free(&all);
+    if (out->len == 0)
       *unknown = true;
     return;
   }
@@ -341,7 +406,8 @@ void link_call(unit *u, callsite *cs, bool in_batch_only) {
     location *l = cs->callee_var;
     for (int i = 0; i < l->fn_bodyless.len; i++) {
       CXCursor *d = l->fn_bodyless.items[i];
-      link_bodyless(u, cs, *d, cursor_name(u, *d));
+      if (!defined_elsewhere(u, *d))
+        link_bodyless(u, cs, *d, cursor_name(u, *d));
     }
   }
   if (unknown && !in_batch_only) {

@@ -49,9 +49,13 @@
 //   - String literals, globals and static locals have static storage and
 //     never escape; stores into them escape.
 //
-// This file drives one translation unit: it finds the functions and the
-// const tables of function pointers, lowers every body, then solves the
-// batches in bottom-up order.
+// This file drives a program of one or more translation units: for each
+// unit it finds the functions and the const tables of function pointers
+// and lowers every body (lower_unit, one unit at a time, on any thread);
+// then it indexes the external functions, so that a call in one unit
+// reaches a definition in another, and solves the batches of the whole
+// program in bottom-up order (solve_program), as if the units had been
+// concatenated into one.
 #include "escape.h"
 
 #include <stdlib.h>
@@ -61,15 +65,18 @@ static enum CXChildVisitResult collect_fn_refs(CXCursor c, CXCursor parent,
                                                CXClientData data) {
   void **env = data;
   unit *u = env[0];
-  vec *v = env[1];
+  fn_table *t = env[1];
   if (c.kind == CXCursor_DeclRefExpr) {
     CXCursor d = clang_getCursorReferenced(c);
     if (d.kind == CXCursor_FunctionDecl) {
       func *f = cursor_map_get(&u->funcs, clang_getCanonicalCursor(d));
-      if (f)
-        vec_push(v, f);
-      else
-        vec_push(v, NULL); // a function without a body: unknown
+      if (f) {
+        vec_push(&t->funcs, f);
+      } else {
+        CXCursor *copy = arena_alloc(&u->arena, sizeof(CXCursor));
+        *copy = d;
+        vec_push(&t->bodyless, copy);
+      }
     }
   }
   return CXChildVisit_Recurse;
@@ -90,18 +97,38 @@ static void note_table(unit *u, CXCursor d) {
   CXCursor init = clang_Cursor_getVarDeclInitializer(d);
   if (clang_Cursor_isNull(init))
     return;
-  vec *v = arena_alloc(&u->arena, sizeof(vec));
-  void *env[2] = {u, v};
+  fn_table *t = arena_alloc(&u->arena, sizeof(fn_table));
+  t->name = cursor_name(u, d);
+  t->external = clang_getCursorLinkage(d) == CXLinkage_External;
+  void *env[2] = {u, t};
   clang_visitChildren(init, collect_fn_refs, env);
-  for (int i = 0; i < v->len; i++)
-    if (!v->items[i]) {
-      vec_free(v);
-      return;
-    }
-  if (v->len)
-    cursor_map_put(&u->tables, d, v);
-  else
-    vec_free(v);
+  if (t->funcs.len + t->bodyless.len == 0)
+    return;
+  cursor_map_put(&u->tables, d, t);
+  vec_push(&u->table_list, t);
+}
+
+static bool ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && !strcmp(s + n - k, suffix);
+}
+
+// reported says whether the function defined at c is reported: one in the
+// unit's main file, or, with report_c_includes, in a .c file it includes.
+static bool reported(unit *u, CXCursor c) {
+  CXSourceLocation at = clang_getCursorLocation(c);
+  if (clang_Location_isFromMainFile(at))
+    return true;
+  if (!u->opt->report_c_includes)
+    return false;
+  CXFile f;
+  clang_getSpellingLocation(at, &f, NULL, NULL, NULL);
+  if (!f)
+    return false;
+  CXString name = clang_getFileName(f);
+  bool c_file = ends_with(clang_getCString(name), ".c");
+  clang_disposeString(name);
+  return c_file;
 }
 
 static void collect_functions(unit *u, CXCursor *top, int n) {
@@ -112,8 +139,9 @@ static void collect_functions(unit *u, CXCursor *top, int n) {
     func *f = arena_alloc(&u->arena, sizeof(func));
     f->decl = c;
     f->name = cursor_name(u, c);
-    f->in_main_file =
-        clang_Location_isFromMainFile(clang_getCursorLocation(c)) != 0;
+    f->unit = u;
+    f->in_main_file = reported(u, c);
+    f->external = clang_getCursorLinkage(c) == CXLinkage_External;
     f->variadic = clang_Cursor_isVariadic(c) != 0;
     cursor_map_put(&u->funcs, clang_getCanonicalCursor(c), f);
     vec_push(&u->all_funcs, f);
@@ -144,13 +172,22 @@ void free_graph(func *f) {
   vec_free(&f->copies);
 }
 
-static void free_unit(unit *u) {
+void free_unit(unit *u) {
   for (int i = 0; i < u->all_funcs.len; i++) {
     func *f = u->all_funcs.items[i];
     free_graph(f);
     vec_free(&f->callees);
   }
+  for (int i = 0; i < u->table_list.len; i++) {
+    fn_table *t = u->table_list.items[i];
+    vec_free(&t->funcs);
+    vec_free(&t->bodyless);
+  }
   vec_free(&u->all_funcs);
+  for (int i = 0; i < u->imports.len; i++)
+    free(u->imports.items[i]);
+  vec_free(&u->imports);
+  vec_free(&u->tables_wanted);
   vec_free(&u->batch_sinks);
   vec_free(&u->table_list);
   vec_free(&u->walk_todo);
@@ -167,7 +204,7 @@ static void free_unit(unit *u) {
   arena_free(&u->scratch);
 }
 
-void analyze_unit(unit *u) {
+void lower_unit(unit *u) {
   CXCursor root = clang_getTranslationUnitCursor(u->tu);
   CXString name = clang_getTranslationUnitSpelling(u->tu);
   u->main_file = clang_getFile(u->tu, clang_getCString(name));
@@ -176,20 +213,118 @@ void analyze_unit(unit *u) {
   CXCursor *top = cursor_children(&u->arena, root, &n);
   collect_functions(u, top, n);
   for (int i = 0; i < n; i++)
-    if (top[i].kind == CXCursor_VarDecl) {
-      size_t before = u->tables.len;
+    if (top[i].kind == CXCursor_VarDecl)
       note_table(u, top[i]);
-      if (u->tables.len != before)
-        vec_push(&u->table_list, cursor_map_get(&u->tables, top[i]));
-    }
   u->unknown = new_location(u, NULL, LOC_UNKNOWN, "{heap}");
   for (int i = 0; i < u->all_funcs.len; i++) {
     func *f = u->all_funcs.items[i];
     u->sinks = &f->sinks;
     lower_function(u, f);
   }
-  compute_sccs(u, solve_batch);
-  for (int i = 0; i < u->table_list.len; i++)
-    vec_free(u->table_list.items[i]);
-  free_unit(u);
+}
+
+static int by_extern_name(const void *a, const void *b) {
+  const struct extern_fn *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  if (c)
+    return c;
+  if (x->fn->rank != y->fn->rank)
+    return x->fn->rank - y->fn->rank;
+  return x->fn < y->fn ? -1 : x->fn > y->fn;
+}
+
+fn_table *program_table(program *p, const char *name) {
+  for (int i = 0; i < p->ntables; i++)
+    if (!strcmp(p->tables[i].name, name))
+      return p->tables[i].table;
+  return NULL;
+}
+
+func *program_extern(program *p, const char *name) {
+  int lo = 0, hi = p->nexterns;
+  while (lo < hi) {
+    int mid = (lo + hi) / 2;
+    int c = strcmp(p->externs[mid].name, name);
+    if (c == 0)
+      return p->externs[mid].fn;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+// index_externs lists the program's external functions by name. When two
+// units define one (a non-static function in a header, or one file
+// included by another), the first unit's definition is the one, as a
+// linker takes the first.
+static void index_externs(program *p) {
+  int n = 0;
+  for (int i = 0; i < p->units.len; i++)
+    n += ((unit *)p->units.items[i])->all_funcs.len;
+  n += p->cached.len;
+  p->externs = malloc((n ? n : 1) * sizeof(struct extern_fn));
+  p->nexterns = 0;
+  for (int i = 0; i < p->units.len; i++) {
+    unit *u = p->units.items[i];
+    for (int j = 0; j < u->all_funcs.len; j++) {
+      func *f = u->all_funcs.items[j];
+      f->rank = u->rank;
+      if (f->external)
+        p->externs[p->nexterns++] = (struct extern_fn){f->name, f};
+    }
+  }
+  for (int i = 0; i < p->cached.len; i++) {
+    func *f = p->cached.items[i];
+    p->externs[p->nexterns++] = (struct extern_fn){f->name, f};
+  }
+  qsort(p->externs, p->nexterns, sizeof(struct extern_fn), by_extern_name);
+  // Tables: in unit order, so that the first definition of a name is found
+  // first by program_table's scan.
+  int nt = 0;
+  for (int i = 0; i < p->units.len; i++)
+    nt += ((unit *)p->units.items[i])->table_list.len;
+  p->tables = malloc((nt ? nt : 1) * sizeof(struct extern_table));
+  p->ntables = 0;
+  for (int i = 0; i < p->units.len; i++) {
+    unit *u = p->units.items[i];
+    for (int j = 0; j < u->table_list.len; j++) {
+      fn_table *t = u->table_list.items[j];
+      if (t->external)
+        p->tables[p->ntables++] = (struct extern_table){t->name, t};
+    }
+  }
+  int kept = 0;
+  for (int i = 0; i < p->nexterns; i++)
+    if (kept == 0 || strcmp(p->externs[kept - 1].name, p->externs[i].name))
+      p->externs[kept++] = p->externs[i];
+  p->nexterns = kept;
+}
+
+void solve_program(program *p) {
+  index_externs(p);
+  compute_sccs(p, solve_batch);
+}
+
+void program_free(program *p) {
+  for (int i = 0; i < p->units.len; i++)
+    free_unit(p->units.items[i]);
+  free(p->externs);
+  p->externs = NULL;
+  p->nexterns = 0;
+  free(p->tables);
+  p->tables = NULL;
+  p->ntables = 0;
+}
+
+void analyze_unit(unit *u) {
+  program p = {0};
+  vec_push(&p.units, u);
+  u->prog = &p;
+  lower_unit(u);
+  solve_program(&p);
+  program_free(&p);
+  u->prog = NULL;
+  vec_free(&p.units);
 }

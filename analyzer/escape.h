@@ -25,9 +25,14 @@ typedef struct leaks leaks;
 typedef struct func func;
 typedef struct scope scope;
 typedef struct unit unit;
+typedef struct program program;
+typedef struct cache cache;
 typedef struct report report;
 typedef struct options options;
 typedef struct moved_local moved_local;
+typedef struct held held;
+typedef struct held_store held_store;
+typedef struct held_jump held_jump;
 
 //
 // util.c: arenas, growable buffers, a cursor-keyed hash map
@@ -149,14 +154,16 @@ typedef enum {
 
 struct note {
   note *next;
-  CXCursor where;  // the expression or statement the flow passed through
-  const char *why; // a constant reason: "address-of", "assign", ...
+  CXCursor where;   // the expression or statement the flow passed through
+  const char *why;  // a constant reason: "address-of", "assign", ...
+  held_store *held; // check mode: the flow is the value of this assignment
 };
 
 struct edge {
   location *src;
   int derefs; // dereferences minus address-ofs along this flow
   note *notes;
+  held_store *held; // check mode: the assignment that made it (held.c)
 };
 
 struct location {
@@ -215,6 +222,7 @@ struct location {
   location *esc_root; // the root it escaped to
   char *explanation;  // -m=2 flow lines, or NULL
   note *esc_note;     // the first step of the escaping flow (&x)
+  note *esc_last;     // the notes of its last step, into the root
 };
 
 // A hole is a context for evaluating an expression: where its value flows
@@ -225,6 +233,7 @@ struct hole {
   int derefs;
   bool store;
   note *notes;
+  held_store *held; // check mode: the flow is the value of this store
 };
 
 // A store records "*ptr = src (derefs)" until the solver knows what ptr
@@ -242,6 +251,8 @@ location *heap_sink(unit *u, escape_kind kind, const char *name);
 location *heap_sink_via(unit *u, escape_kind kind, const char *name,
                         const char *via);
 void add_edge(unit *u, location *dst, location *src, int derefs, note *notes);
+void add_held_edge(unit *u, location *dst, location *src, int derefs,
+                   note *notes, held_store *held);
 void flow(unit *u, hole k, location *src);
 hole hole_of(location *l);
 hole hole_discard(void);
@@ -293,6 +304,84 @@ void lower_var_init(unit *u, location *l, CXCursor decl, CXCursor init);
 void finish_fields(unit *u, func *fn);
 
 //
+// held.c: check mode's flow-sensitive pass over each function
+//
+
+// held_use says how an assignment that was not undone is still held.
+typedef enum {
+  HELD_NONE,   // not known (or undone)
+  HELD_RETURN, // when the function returns
+  HELD_BLOCK,  // when a block with locals ends
+  HELD_READ,   // copied by a read
+  HELD_MOVED,  // the path to the place changed (L = M under L->f)
+  HELD_OTHER,  // something the pass does not follow
+} held_use;
+
+// held_store is one assignment of a pointer into a place held.c follows.
+struct held_store {
+  CXCursor lhs; // the place as written, or the variable declared
+  bool undone;  // assigned again on every path before being seen
+  held_use use; // else how it is seen first, and where
+  CXSourceLocation use_at;
+  int id, key;          // held.c's numbering
+  scope *scope;         // the block of the assignment
+  bool kills;           // replaces the place's value (not under ?:, &&, ||)
+  int ends;             // blocks ended before its value was lowered
+  location *address_of; // the local whose address it stores (p = &x), if
+                        // the value says so
+  bool entry;           // a parameter's value on entry, not an assignment
+};
+
+// held_jump is a loop or switch that break, continue and case refer to.
+struct held_jump {
+  held_jump *outer;
+  scope *scope;     // the statement's own block: jumps leave what is inside
+  int brk, cont;    // target blocks; -1 when it has none (a switch's continue)
+  int head;         // a switch's head, which jumps to each case; else -1
+  bool has_default; // a switch's default was seen
+};
+
+// Each function is a no-op returning -1 or NULL outside check mode.
+void held_begin(unit *u, func *fn); // after fn->top is pushed
+void held_end(unit *u, func *fn);   // solve; prune the undone assignments
+int held_block(unit *u);            // a new basic block
+int held_here(unit *u);             // the block lowering appends to
+void held_edge(unit *u, int from, int to);
+void held_start(unit *u, int b); // continue lowering in block b
+void held_local(unit *u);        // u->scope declares an automatic object
+void held_scope_end(unit *u, scope *s);
+void held_push_jump(unit *u, held_jump *j, int brk, int cont, int head);
+void held_pop_jump(unit *u);
+void held_break(unit *u, CXCursor c, bool is_continue);
+void held_case(unit *u, bool is_default);
+void held_label(unit *u, CXCursor c);
+void held_goto(unit *u, CXCursor c);
+void held_return(unit *u, CXCursor c);
+void held_opaque(unit *u);           // anything may read anything here
+void held_give_up(unit *u);          // flow the graph cannot follow
+void held_call(unit *u, CXCursor c); // after lowering call c
+// held_read records expression c, evaluated into hole k, when it names a
+// place; it returns true then, and the caller ends it with held_path(u, -1)
+// once c is lowered (its inner parts are not reads of their own).
+bool held_read(unit *u, CXCursor c, hole k);
+void held_path(unit *u, int delta);
+void held_shift(unit *u, CXCursor c); // c++, c += n: c moves within its object
+void held_cond(unit *u, int delta);   // around conditionally evaluated operands
+void held_copy(unit *u, CXCursor c);  // a struct copy reads c
+held_store *held_assign(unit *u, CXCursor lhs, CXCursor rhs);
+held_store *held_init(unit *u, CXCursor decl, CXCursor init);
+void held_unless(unit *u, CXCursor cond, bool taken); // a branch of cond
+void held_stored(unit *u, held_store *s); // after its value is lowered
+// held_store_record notes that u->fn->stores.items[index] carries s's value.
+void held_store_record(unit *u, int index, held_store *s);
+// held_deref notes a store through local ptr, whose value it reads.
+void held_deref(unit *u, location *ptr, note *why);
+// held_version returns where a read c of local l into hole k takes its
+// value from: in check mode, for a pointer variable, a temporary that
+// receives only the assignments reaching the read; else l.
+location *held_version(unit *u, location *l, hole k, CXCursor c);
+
+//
 // call.c and libc.c: calls, summaries applied at call sites, the C library
 //
 
@@ -325,6 +414,9 @@ struct callsite {
 void lower_call(unit *u, hole k, CXCursor c);
 void lower_cleanup(unit *u, location *l, CXCursor decl);
 void link_call(unit *u, callsite *cs, bool in_batch_only);
+// unit_import records that u's verdicts depend on what fn, defined in
+// another file, does, or (fn NULL) on no file defining name.
+void unit_import(unit *u, const char *name, func *fn);
 void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown);
 
 // A libc_model describes a C library function's effect on its arguments.
@@ -373,7 +465,14 @@ struct func {
   bool refs_scanned; // last_ref of its locals is known (solve.c)
   CXCursor decl;     // the definition
   const char *name;
-  bool in_main_file;
+  unit *unit;        // the translation unit that defines it
+  bool in_main_file; // reported: defined in the unit's main file (or, with
+                     // options.report_c_includes, in a .c file it includes)
+  bool external;     // external linkage: other units' calls may reach it
+  bool summary_only; // read from the cache (cache.c): no body, no unit,
+                     // only its name, parameters and summary
+  int rank;          // the position of its file among the program's: the
+                     // first definition of a name is the one
   bool variadic;
   int nparams;
   location **params; // LOC_PARAM per parameter (NULL: no pointers)
@@ -398,6 +497,11 @@ struct func {
 };
 
 struct unit {
+  program *prog;     // the units analyzed together
+  int rank;          // its position among the program's files
+  vec imports;       // import*: what its verdicts took from other files
+  vec tables_wanted; // const char*: external tables its calls go through
+                     // that no parsed unit defines (driver.c, cache.c)
   CXTranslationUnit tu;
   const char *path; // as the user gave it
   CXFile main_file;
@@ -414,20 +518,20 @@ struct unit {
   cursor_map funcs;  // canonical function decl -> func*
   cursor_map locals; // variable decl -> location*
   cursor_map labels; // label statement -> the first callsite after it
-  cursor_map tables; // const global -> vec* of func* it holds
-  vec table_list;    // the vecs of tables, to free them
+  cursor_map tables; // const global -> fn_table* of what it holds
+  vec table_list;    // the tables, to free them
   vec all_funcs;
   // Lowering state.
   func *fn;
   int depth; // of lower_expr/lower_stmt recursion
   scope *scope;
+  held *held; // check mode's flow-sensitive pass, while lowering (held.c)
   unsigned scope_seq; // numbers scopes' pre and post
   // Batch state.
   vec batch_sinks;   // heap sinks created while linking the current batch
   vec *sinks;        // where heap_sink registers: a function's, or the batch's
   location *unknown; // the shared source of unseen values
-  unsigned walkgen;
-  vec walk_todo;             // walk_one's work list, reused
+  vec walk_todo;     // walk_one's work list, reused
   struct pts_item *pts_todo; // pts_walk's work list, reused
   int pts_len, pts_cap;
   // Type cache.
@@ -441,7 +545,65 @@ struct unit {
   vec *moved; // if set, receives a moved_local* per verdict (record_moved)
 };
 
+// A fn_table is what a const global of function pointers holds: the
+// functions with bodies in its unit, and the ones named without a body
+// (another unit of the program may define them).
+typedef struct {
+  const char *name;
+  bool external; // calls in other units through it reach its functions
+  vec funcs;     // func*
+  vec bodyless;  // CXCursor* (in the unit's arena)
+} fn_table;
+
+// A program is the units analyzed together, as if concatenated: a call in
+// one unit to a function with external linkage that another unit defines
+// applies that function's summary (the first definition, as a linker
+// would take it), and the call graph's SCCs span units. Lowering is per
+// unit and needs nothing from the others, so units can be lowered on
+// separate threads; solving is one pass over the program.
+struct program {
+  vec units;         // unit*, in the order given
+  struct extern_fn { // external functions with bodies, sorted by name
+    const char *name;
+    func *fn;
+  } * externs;
+  int nexterns;
+  struct extern_table { // const tables of functions with external linkage
+    const char *name;
+    fn_table *table;
+  } * tables;
+  int ntables;
+  vec cached;       // func*: summary-only functions of files not parsed
+  unsigned walkgen; // solve.c's walk counter: a walk may cross units
+};
+
+// An import is a call's dependence on another file: the function it
+// reached there, or, when fn is NULL, a name no file defined. The cache
+// (cache.c) keeps a file's verdicts only while its imports stay the same.
+typedef struct {
+  const char *name;
+  func *fn;
+} import;
+
+// analyze_unit analyzes u alone (a program of one unit): lower_unit,
+// solve_program, program_free; everything of u but its reports goes.
 void analyze_unit(unit *u);
+// lower_unit finds u's functions and lowers their bodies; u->prog must be
+// set. It touches nothing outside u.
+void lower_unit(unit *u);
+// solve_program links the units' calls to each other and to the cached
+// functions, solves every SCC bottom-up, and records each unit's reports
+// and imports. The summaries stay until program_free.
+void solve_program(program *p);
+// program_free frees the program's units (all but their reports).
+void program_free(program *p);
+// free_unit frees everything of u but its reports (solve_program does).
+void free_unit(unit *u);
+// program_extern returns the external function named name, or NULL.
+func *program_extern(program *p, const char *name);
+// program_table returns the external const table of functions named name,
+// or NULL.
+fn_table *program_table(program *p, const char *name);
 
 // run_deep runs fn(argc, argv) on a thread with a 1 GiB stack (reserved,
 // not committed) and libclang parsing on it, and returns its result: parsing
@@ -449,7 +611,7 @@ void analyze_unit(unit *u);
 // It falls back to the calling thread when the thread cannot be made.
 int run_deep(int (*fn)(int, char **), int argc, char **argv);
 void free_graph(func *f);
-void compute_sccs(unit *u, void (*batch)(unit *, vec *));
+void compute_sccs(program *p, void (*batch)(unit *, vec *));
 void solve_batch(unit *u, vec *fns);
 
 //
@@ -461,8 +623,160 @@ void solve_batch(unit *u, vec *fns);
 // (printed to errors, unless NULL) or the parse failed (NULL returned),
 // else 0.
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
-                             const char *const *argv, int *status,
-                             FILE *errors, unsigned options);
+                             const char *const *argv, int *status, FILE *errors,
+                             unsigned options);
+// tu_errors prints clang's errors for tu to out (when set) and counts them.
+int tu_errors(CXTranslationUnit tu, FILE *out);
+
+//
+// sources.c, compdb.c: the files to analyze
+//
+
+// A source is one file to analyze and the compiler arguments it needs.
+typedef struct source_file {
+  char *path;   // as the user or the build names it; what reports print
+  char *dbfile; // from a compilation database: its canonical path
+  char **argv;  // its own arguments, before the command line's `--` ones
+  int argc;
+  bool failed; // it could not be analyzed; error says why, in one line
+  char *error;
+  bool suspect;   // in flight when an earlier run crashed: parsed alone
+  bool duplicate; // reached a second time: dropped
+  bool context;   // of the build but outside the PATHs given: analyzed for
+                  // what its functions do, not reported
+} source_file;
+
+typedef struct {
+  source_file *items;
+  int len, cap;
+} source_list;
+
+// find_sources adds path, a file or a directory searched recursively for
+// *.c files, to out; what cannot be read is added failed, with its reason.
+void find_sources(source_list *out, const char *path, const vec *excludes);
+source_file *source_list_add(source_list *l, const char *path);
+void source_free(source_file *s);
+void source_list_free(source_list *l);
+void source_fail(source_file *s, const char *fmt, const char *arg);
+bool excluded(const vec *globs, const char *path); // --exclude GLOB
+bool is_c_file(const char *name);
+// load_compile_commands adds the C files of the compilation database json
+// to out, those outside the selected paths (when there are any) as
+// context; -1 when it cannot be read (said on stderr).
+int load_compile_commands(const char *json, const vec *selected,
+                          const vec *excludes, source_list *out);
+// find_compile_commands looks for compile_commands.json in each directory
+// of paths, then the current directory, and in their build/; NULL if none.
+const char *find_compile_commands(const vec *paths);
+
+//
+// driver.c: many files as one program
+//
+
+typedef struct {
+  const options *opt;
+  int jobs;                // threads parsing and lowering
+  int argc;                // the command line's compiler flags (after --),
+  const char *const *argv; // added to every file's own
+  int progress_fd;         // "S i", "D i", "P n" lines go here; -1: none
+  cache *cache;            // or NULL
+  bool step; // --step: parse only the sources not marked context; the
+             // others are their cache entries as they are
+} analysis_config;
+
+typedef struct {
+  report *reports; // sorted by position
+  int nreports;
+  bool failed;       // clang rejected it, or libclang could not parse it
+  char *error;       // why, in a few words
+  char *diagnostics; // clang's errors, as clang prints them
+} analysis_result;
+
+// analyze_sources analyzes every source not already failed as one program
+// (results[i] for sources->items[i]).
+void analyze_sources(const analysis_config *cfg, source_list *sources,
+                     analysis_result *results);
+
+//
+// cache.c: a file's results kept by content
+//
+
+typedef struct {
+  const char *name;
+  char hex[33]; // the hash of the summary used; that of "undefined" if none
+} cache_import;
+
+typedef struct {
+  bool valid;
+  bool exact;      // written by a whole-program run, not by a --step
+  vec exports;     // func*, summary-only (in the cache's arena)
+  vec tables;      // const char*: the external function tables it defines
+  vec imports;     // cache_import*
+  report *reports; // as printed
+  int nreports;
+} cache_entry;
+
+// cache_open opens the cache in dir for runs in -m mode m; NULL when dir is
+// NULL or cannot be made.
+cache *cache_open(const char *dir, int m);
+void cache_close(cache *c);
+// cache_default_dir is $ESCAPE_CHECK_CACHE ("off": none), else
+// $XDG_CACHE_HOME/escape-check, else ~/.cache/escape-check.
+const char *cache_default_dir(void);
+// cache_lookup finds s's entry, valid while every file it included is
+// unchanged; the imports are checked after solving (cache_entry_current).
+bool cache_lookup(cache *c, const source_file *s, int argc,
+                  const char *const *argv, cache_entry *e);
+bool cache_entry_current(program *p, const cache_entry *e);
+// cache_entry_defines_table says whether e's file defines the external
+// table name: a unit that calls through it needs that file parsed.
+bool cache_entry_defines_table(const cache_entry *e, const char *name);
+void cache_entry_free(cache_entry *e);
+// cache_store writes u's entry (s's file, solved in u->prog); exact when
+// the run analyzed the whole program (cache.c).
+void cache_store(cache *c, const source_file *s, int argc,
+                 const char *const *argv, unit *u, const report *reports,
+                 int nreports, bool exact);
+
+//
+// filter.c: which warnings are shown
+//
+
+typedef struct {
+  bool enabled[ESC_KINDS]; // -Wescape-KIND / -Wno-escape-KIND
+  bool werror;
+  const char *baseline;       // --baseline FILE
+  const char *write_baseline; // --write-baseline FILE
+} filter_config;
+
+typedef struct {
+  int warnings;                       // shown
+  int by_kind[ESC_KINDS];             // shown, per kind
+  int remarks;                        // -m's decisions
+  int suppressed, disabled, baseline; // hidden, and why
+} filter_stats;
+
+void filter_init(filter_config *f);
+void filter_free(filter_config *f);
+// filter_flag applies one -W switch; an error message if it is unknown.
+const char *filter_flag(filter_config *f, const char *flag);
+// filter_apply drops from files what is not to be shown and counts the
+// rest; 2 when a baseline cannot be read or written (said on stderr).
+typedef struct file_result file_result;
+int filter_apply(const filter_config *cfg, int m, file_result *files, int n,
+                 filter_stats *stats);
+void filter_summary(FILE *out, const filter_stats *s, int files, int failed,
+                    double seconds);
+
+//
+// supervise.c: the analysis in a child process
+//
+
+// supervise runs child(sources, progress_fd, arg) in a child process and
+// returns its exit status; when the child crashes, the file it crashed on
+// is marked failed and the run starts again (suspects parsed alone first).
+int supervise(source_list *sources, bool show_progress,
+              int (*child)(source_list *, int progress_fd, void *), void *arg);
 // parse_buffer is parse_file on the len bytes at text, parsed as if they
 // were path's contents (a libclang unsaved file); text NULL reads path.
 CXTranslationUnit parse_buffer(CXIndex idx, const char *path, const char *text,
@@ -474,8 +788,10 @@ CXTranslationUnit parse_buffer(CXIndex idx, const char *path, const char *text,
 //
 
 struct options {
-  int m;        // 0: check mode; 1 or 2: -m level
-  bool explain; // record flows (-m=2 or check mode)
+  int m;                  // 0: check mode; 1 or 2: -m level
+  bool explain;           // record flows (-m=2 or check mode)
+  bool report_c_includes; // also report functions of included .c files
+                          // (unity builds such as SQLite's, Lua's onelua.c)
 };
 
 struct report {
@@ -502,9 +818,104 @@ struct moved_local {
 void record_moved(unit *u, func *fn);
 void explain_escape(unit *u, location *root, location *l, int derefs);
 void explain_leak(unit *u, location *root, location *l, int derefs);
+// take_reports hands over the unit's reports sorted by position (the
+// caller frees each text and the array).
+report *take_reports(unit *u, int *n);
 // flush_reports prints the unit's reports to out (or drops them, when out
 // is NULL) and returns the number of warnings.
 int flush_reports(unit *u, FILE *out);
 const char *location_label(location *l);
+
+//
+// diag.c: reports as structured diagnostics
+//
+
+// A diag is one report read back from the text escape-check prints
+// (report.c): a check-mode warning with its notes, or an -m remark with,
+// under -m=2, the lines of its explanation as notes. diag_free frees every
+// string and the notes.
+typedef struct diag_note {
+  char *file; // as printed
+  unsigned line, col;
+  char *message; // the text after "PATH:L:C: note: " (check mode) or the
+                 // explanation line with its indentation trimmed (-m=2)
+} diag_note;
+
+typedef struct diag {
+  char *file;
+  unsigned line, col;
+  bool warning;     // check mode's "warning:"; false for -m's remarks
+  escape_kind kind; // the warning's kind; ESC_NONE for -m remarks
+  char *message;    // without "warning: " and without " [-Wescape-KIND]"
+  diag_note *notes;
+  int nnotes;
+  char *text; // the blob exactly as escape-check prints it
+} diag;
+
+// diag_parse parses one report blob; false if it is not in the grammar.
+bool diag_parse(const char *text, diag *d);
+void diag_free(diag *d);
+// escape_kind_name is the name of kind k in -Wescape-KIND ("return",
+// "global", ...); NULL for ESC_NONE and anything not a kind.
+const char *escape_kind_name(escape_kind k);
+bool escape_kind_parse(const char *name, escape_kind *k); // the inverse
+
+//
+// json.c: JSON text and file URIs for the output formats
+//
+
+// A json writer prints one JSON value to out, member by member: json_open
+// and json_close bracket an object or array, the scalars write one member.
+// key is the member's name inside an object, NULL inside an array. Strings
+// are escaped as Go's encoding/json escapes them (invalid UTF-8 becomes
+// U+FFFD), so the output is valid JSON whatever bytes a path holds.
+enum { JSON_MAX_DEPTH = 32 };
+
+typedef struct json {
+  FILE *out;
+  bool pretty; // one member a line, indented by two spaces; else one line
+  bool html;   // also escape <, > and & (Go's Encoder does by default)
+  int depth;
+  bool filled[JSON_MAX_DEPTH]; // a member was written at this depth
+} json;
+
+void json_open(json *j, const char *key, char bracket); // '{' or '['
+void json_close(json *j, char bracket);                 // '}' or ']'
+void json_string(json *j, const char *key, const char *s);
+void json_uint(json *j, const char *key, unsigned long long v);
+void json_bool(json *j, const char *key, bool v);
+void json_null(json *j, const char *key);
+
+// path_absolute returns path made absolute (against the working directory)
+// and cleaned lexically as Go's filepath.Clean does; malloc'd.
+char *path_absolute(const char *path);
+// uri_escape appends the n bytes at s to b percent-encoded as Go's net/url
+// encodes a URL's path, or with segment one element of it (url.PathEscape).
+void uri_escape(textbuf *b, const char *s, size_t n, bool segment);
+// file_uri appends the file URI of path, made absolute ("file:///a/b.c").
+void file_uri(textbuf *b, const char *path);
+
+//
+// output.c: escape-check's output formats
+//
+
+typedef struct file_result {
+  const char *path; // the source file, as the user or the build named it
+  diag *diags;      // what is to be shown for it, in order
+  int ndiags;
+  bool failed;       // it could not be analyzed (clang errors, a crash)
+  const char *error; // then: why, one line
+} file_result;
+
+typedef enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF } out_format;
+
+// write_results writes every file's diagnostics to out in format; m is the
+// -m level (0: check mode).
+void write_results(FILE *out, out_format format, int m,
+                   const file_result *files, int n);
+// write_lsp_dir writes Go's -json=0,DIR output; returns 0, or -1 after
+// printing why to errors.
+int write_lsp_dir(const char *dir, int m, const file_result *files, int n,
+                  FILE *errors);
 
 #endif

@@ -20,6 +20,10 @@
 // the lowering does not know flow to the heap, as DESIGN §3 asks: input
 // must never crash the analyzer, and an unknown construct must not hide an
 // escape.
+//
+// In check mode, lowering also tells held.c what each expression does to
+// the places it names (held_read, held_assign, held_version): reads,
+// assignments, and the operands that are evaluated only sometimes.
 #include "escape.h"
 
 #include <string.h>
@@ -340,6 +344,7 @@ static bool struct_copy(unit *u, location *t, CXCursor c, CXCursor rhs) {
   location *s = field_of(u, strip_implicit(u, rhs));
   if (!s || t == s)
     return false;
+  held_copy(u, rhs);
   hole k = hole_note(u, hole_of(t), c, "assign");
   flow(u, k, s);
   for (location *a = s->parent; a; a = a->parent)
@@ -420,7 +425,13 @@ static void assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs) {
       lower_expr(u, k, lhs);
     return;
   }
+  // In check mode the store into a place held.c names is tagged, and the
+  // place's own parts are not reads of it.
+  held_store *held = ptrs ? held_assign(u, lhs, rhs) : NULL;
+  held_path(u, held != NULL);
   hole dst = lower_addr(u, lhs);
+  held_path(u, -(held != NULL));
+  dst.held = held;
   if (ptrs) {
     CXCursor s = strip_implicit(u, lhs);
     if (s.kind == CXCursor_DeclRefExpr)
@@ -429,6 +440,7 @@ static void assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs) {
   } else {
     lower_expr(u, hole_discard(), rhs);
   }
+  held_stored(u, held);
   if (k.dst)
     lower_expr(u, k, lhs);
 }
@@ -439,6 +451,7 @@ static location *literal(unit *u, CXCursor c, CXCursor display) {
   location *l = new_location(u, u->fn, LOC_ALLOC, "{storage for literal}");
   l->alloc = ALLOC_LITERAL;
   l->scope = u->scope;
+  held_local(u);
   l->decl = c;
   l->where = display;
   l->has_pointers = type_has_pointers(u, type_of(c));
@@ -473,6 +486,9 @@ static void unary(unit *u, hole k, CXCursor c) {
   case CXUnaryOperator_PostDec:
   case CXUnaryOperator_PreInc:
   case CXUnaryOperator_PreDec:
+    held_shift(u, e);
+    lower_expr(u, k, e);
+    return;
   case CXUnaryOperator_Extension:
     lower_expr(u, k, e);
     return;
@@ -493,6 +509,13 @@ static void binary(unit *u, hole k, CXCursor c) {
   switch (clang_getCursorBinaryOperatorKind(c)) {
   case CXBinaryOperator_Assign:
     assign(u, k, c, x[0], x[1]);
+    return;
+  case CXBinaryOperator_LAnd:
+  case CXBinaryOperator_LOr:
+    lower_expr(u, hole_discard(), x[0]);
+    held_cond(u, 1);
+    lower_expr(u, hole_discard(), x[1]);
+    held_cond(u, -1);
     return;
   case CXBinaryOperator_Comma:
     lower_expr(u, hole_discard(), x[0]);
@@ -545,7 +568,7 @@ static void decl_ref(unit *u, hole k, CXCursor c) {
   CXCursor d = clang_getCursorReferenced(c);
   location *l = local_of(u, d);
   if (l) {
-    read_location(u, k, l);
+    read_location(u, k, held_version(u, l, k, c));
     return;
   }
   location *g = global_of(u, d);
@@ -585,6 +608,7 @@ static void unexposed(unit *u, hole k, CXCursor c) {
   const char *text = n > 1 ? cursor_text(u, c, 16) : "";
   bool atomic = !strncmp(text, "__atomic", 8) || !strncmp(text, "__c11", 5) ||
                 !strncmp(text, "__sync", 6);
+  held_cond(u, 1); // a ?: b evaluates b only sometimes
   for (int i = 0; i < n; i++) {
     if (!clang_isExpression(x[i].kind))
       continue;
@@ -596,6 +620,7 @@ static void unexposed(unit *u, hole k, CXCursor c) {
     else
       lower_expr(u, k, x[i]);
   }
+  held_cond(u, -1);
 }
 
 static void stmt_expr(unit *u, hole k, CXCursor c) {
@@ -648,26 +673,35 @@ static void lower_expr1(unit *u, hole k, CXCursor c);
 
 // lower_expr guards the recursion: past MAX_NESTING levels the function is
 // given up on (too_deep), soundly, instead of running out of stack.
+// value_hole is k for evaluating c: a value with no pointers carries
+// nothing. An expression without a type (a designated initializer) keeps its
+// hole, and so does an array parameter, whose declared array type libclang
+// keeps.
+static hole value_hole(unit *u, hole k, CXCursor c) {
+  if (k.dst && k.derefs >= 0) {
+    CXType t = type_of(c);
+    if (t.kind != CXType_Invalid && t.kind != CXType_Void &&
+        !type_has_pointers(u, t) && !(type_is_array(t) && !is_array_expr(u, c)))
+      return hole_discard();
+  }
+  return k;
+}
+
 void lower_expr(unit *u, hole k, CXCursor c) {
   if (u->depth >= MAX_NESTING) {
     u->fn->too_deep = true;
     return;
   }
   u->depth++;
+  k = value_hole(u, k, c);
+  bool place = held_read(u, c, k); // check mode: a read of a place
   lower_expr1(u, k, c);
+  if (place)
+    held_path(u, -1);
   u->depth--;
 }
 
 static void lower_expr1(unit *u, hole k, CXCursor c) {
-  // A value with no pointers carries nothing. An expression without a type
-  // (a designated initializer) keeps its hole, and so does an array
-  // parameter, whose declared array type libclang keeps.
-  if (k.dst && k.derefs >= 0) {
-    CXType t = type_of(c);
-    if (t.kind != CXType_Invalid && t.kind != CXType_Void &&
-        !type_has_pointers(u, t) && !(type_is_array(t) && !is_array_expr(u, c)))
-      k = hole_discard();
-  }
   switch (c.kind) {
   case CXCursor_DeclRefExpr:
     decl_ref(u, k, c);
@@ -687,6 +721,8 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
   case CXCursor_CompoundAssignOperator: {
     int n;
     CXCursor *x = kids(u, c, &n);
+    if (n > 0)
+      held_shift(u, x[0]);
     for (int i = 0; i < n; i++)
       lower_expr(u, i == 0 ? k : hole_discard(), x[i]);
     return;
@@ -694,8 +730,11 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
   case CXCursor_ConditionalOperator: {
     int n;
     CXCursor *x = kids(u, c, &n);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
+      held_cond(u, i == 1); // the branches run only sometimes
       lower_expr(u, i == 0 && n == 3 ? hole_discard() : k, x[i]);
+    }
+    held_cond(u, -(n > 1));
     return;
   }
   case CXCursor_CStyleCastExpr:
@@ -710,6 +749,7 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
     return;
   case CXCursor_CallExpr:
     lower_call(u, k, c);
+    held_call(u, c);
     return;
   case CXCursor_CompoundLiteralExpr:
     flow(u, k, literal(u, c, c));
@@ -718,9 +758,12 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
   case CXCursor_GenericSelectionExpr: {
     int n;
     CXCursor *x = kids(u, c, &n);
+    bool generic = c.kind == CXCursor_GenericSelectionExpr;
+    held_cond(u, generic); // one association of many is evaluated
     for (int i = 0; i < n; i++)
       if (clang_isExpression(x[i].kind))
         lower_expr(u, k, x[i]);
+    held_cond(u, -(int)generic);
     return;
   }
   case CXCursor_StmtExpr:
@@ -747,12 +790,14 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
   CXCursor *x = kids(u, c, &n);
   hole h = hole_note(u, hole_of(heap_sink(u, ESC_HEAP, NULL)), c,
                      "unhandled construct");
+  held_cond(u, 1);
   for (int i = 0; i < n; i++) {
     if (clang_isExpression(x[i].kind))
       lower_expr(u, h, x[i]);
     else if (clang_isStatement(x[i].kind))
       lower_stmt(u, x[i]);
   }
+  held_cond(u, -1);
 }
 
 typedef struct {
@@ -830,5 +875,8 @@ void lower_var_init(unit *u, location *l, CXCursor decl, CXCursor init) {
       return;
   }
   note_fn_target(u, l, init);
-  lower_expr(u, hole_note(u, hole_of(l), decl, "assign"), init);
+  hole k = hole_of(l);
+  k.held = held_init(u, decl, init);
+  lower_expr(u, hole_note(u, k, decl, "assign"), init);
+  held_stored(u, k.held);
 }

@@ -18,6 +18,10 @@
 // struct assignments write the parent. Once the address of the variable or
 // of any field is taken, every field also flows into its parent
 // (collapse_fields in solve.c), so that reads through pointers see them.
+//
+// In check mode, the holes and edges that carry an assignment's value are
+// tagged with it (held_store), so that held.c can take the assignment out
+// of the graph when it is undone before anything sees it.
 #include "escape.h"
 
 #include <stdlib.h>
@@ -74,6 +78,14 @@ location *heap_sink_via(unit *u, escape_kind kind, const char *name,
 }
 
 void add_edge(unit *u, location *dst, location *src, int derefs, note *notes) {
+  add_held_edge(u, dst, src, derefs, notes, NULL);
+}
+
+// add_held_edge adds an edge that assignment held made (check mode, held.c):
+// it is pruned if the assignment is undone, so it is never merged into
+// an edge of another assignment.
+void add_held_edge(unit *u, location *dst, location *src, int derefs,
+                   note *notes, held_store *held) {
   if (dst == src && derefs >= 0)
     return; // x = x, x = *x do not change what escapes
   if (derefs < 0)
@@ -83,7 +95,7 @@ void add_edge(unit *u, location *dst, location *src, int derefs, note *notes) {
   // the heap sinks.
   for (int i = dst->nedges - 1; i >= 0 && i >= dst->nedges - 4; i--) {
     edge *e = &dst->edges[i];
-    if (e->src == src && e->derefs <= derefs)
+    if (e->src == src && e->derefs <= derefs && (!e->held || e->held == held))
       return;
   }
   if (dst->nedges == dst->edges_cap) {
@@ -93,7 +105,7 @@ void add_edge(unit *u, location *dst, location *src, int derefs, note *notes) {
       abort();
     dst->edges = n;
   }
-  dst->edges[dst->nedges++] = (edge){src, derefs, notes};
+  dst->edges[dst->nedges++] = (edge){src, derefs, notes, held};
 }
 
 void flow(unit *u, hole k, location *src) {
@@ -103,9 +115,12 @@ void flow(unit *u, hole k, location *src) {
     store *s = arena_alloc(&u->arena, sizeof(store));
     *s = (store){k.dst, src, k.derefs, k.notes, false};
     vec_push(&u->fn->stores, s);
+    if (k.held)
+      held_store_record(u, u->fn->stores.len - 1, k.held);
+    held_deref(u, k.dst, k.notes);
     return;
   }
-  add_edge(u, k.dst, src, k.derefs, k.notes);
+  add_held_edge(u, k.dst, src, k.derefs, k.notes, k.held);
 }
 
 hole hole_of(location *l) { return (hole){.dst = l}; }
@@ -116,7 +131,7 @@ hole hole_note(unit *u, hole k, CXCursor where, const char *why) {
   if (!k.dst || !u->opt->explain)
     return k;
   note *n = arena_alloc(&u->arena, sizeof(note));
-  *n = (note){k.notes, where, why};
+  *n = (note){k.notes, where, why, k.held};
   k.notes = n;
   return k;
 }

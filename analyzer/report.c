@@ -17,8 +17,20 @@
 //
 // Check mode prints one GCC-style warning per escaping local, at the
 // expression where its address is taken, named for the way it escapes,
-// with the flow as notes. Reports are collected per unit and printed
-// sorted by position, as Go's compiler sorts its diagnostics.
+// with notes in C's words (global 'g', the return value, *p: never Go's
+// {heap} or ~r0): the flow, then, as GCC and clang point at the return or
+// the use, where the address dangles (a return; where a store held.c
+// found not undone is still held; else the store), then the declaration:
+//
+//   f.c:4:7: warning: address of local variable 'x' escapes: stored in
+//            global 'g' [-Wescape-global]
+//   f.c:4:7: note: flow: global 'g' = &x, from &x (address-of)
+//   f.c:4:3: note: flow: global 'g' = &x, from g = &x (assign)
+//   f.c:7:5: note: 'g' still holds the address when 'f' returns
+//   f.c:3:7: note: local variable 'x' declared here
+//
+// Reports are collected per unit and printed sorted by position, as Go's
+// compiler sorts its diagnostics.
 #include "escape.h"
 
 #include <stdarg.h>
@@ -38,12 +50,12 @@ bool cursor_position(unit *u, CXCursor c, unsigned *line, unsigned *col) {
   return f != NULL;
 }
 
-// position formats c's position as PATH:LINE:COL, PATH as the user gave it
-// for the main file.
-static const char *position(unit *u, CXCursor c) {
+// position_at formats loc as PATH:LINE:COL, PATH as the user gave it for
+// the main file.
+static const char *position_at(unit *u, CXSourceLocation loc) {
   CXFile f;
   unsigned line, col;
-  clang_getExpansionLocation(clang_getCursorLocation(c), &f, &line, &col, NULL);
+  clang_getExpansionLocation(loc, &f, &line, &col, NULL);
   char buf[64];
   snprintf(buf, sizeof buf, ":%u:%u", line, col);
   if (!f || clang_File_isEqual(f, u->main_file)) {
@@ -59,6 +71,10 @@ static const char *position(unit *u, CXCursor c) {
   snprintf(out, n, "%s%s", s ? s : "", buf);
   clang_disposeString(name);
   return out;
+}
+
+static const char *position(unit *u, CXCursor c) {
+  return position_at(u, clang_getCursorLocation(c));
 }
 
 void report_add_raw(unit *u, unsigned line, unsigned col, char *text) {
@@ -125,6 +141,82 @@ static const char *label(unit *u, location *l) {
   return out;
 }
 
+// check_label is how check mode names a location in its notes: in C's
+// words, never Go's internal names ({heap}, ~r0, {temp}), which -m=2 keeps.
+static const char *check_label(unit *u, location *l) {
+  const char *fmt = NULL, *arg = NULL;
+  switch (l->kind) {
+  case LOC_HEAP:
+    if (l->sink == ESC_GLOBAL && l->sink_name)
+      fmt = "global '%s'", arg = l->sink_name;
+    else if (l->sink == ESC_CALL && l->sink_name &&
+             !strcmp(l->sink_name, "asm"))
+      return "inline assembly";
+    else if (l->sink == ESC_CALL && l->sink_name)
+      fmt = "what '%s' keeps", arg = l->sink_name;
+    else
+      return l->sink == ESC_THREAD ? "another thread"
+             : l->sink == ESC_HEAP ? "heap memory"
+                                   : "global memory";
+    break;
+  case LOC_UNKNOWN:
+    return "unknown memory";
+  case LOC_RESULT:
+    return "the return value";
+  case LOC_TEMP: // a variable's read (held.c) or whole value is named for it
+    return strcmp(l->name, "{temp}") ? l->name : "a temporary";
+  case LOC_CONTENT:
+    if (!l->param || l->param_index < 0)
+      return "what the variadic arguments point to";
+    fmt = "*%s", arg = l->param->name;
+    break;
+  case LOC_ALLOC:
+    if (l->alloc == ALLOC_MALLOC)
+      fmt = "the memory of %s", arg = alloc_text(u, l);
+    else if (l->alloc == ALLOC_LITERAL) {
+      arg = alloc_text(u, l);
+      arg += strspn(arg, "& "); // written &(T){...}
+      fmt = "compound literal %s";
+    } else
+      return l->alloc == ALLOC_ALLOCA ? "alloca'd memory" : "block literal";
+    break;
+  default:
+    return l->name;
+  }
+  size_t n = strlen(fmt) + strlen(arg) + 1;
+  char *out = arena_alloc(&u->arena, n);
+  snprintf(out, n, fmt, arg);
+  return out;
+}
+
+// check_value is how check mode says the value that flows from l with
+// derefs: &x, p, *p for names in C, in words for the others.
+static const char *check_value(unit *u, location *l, int derefs) {
+  const char *name = check_label(u, l);
+  bool c_name = l->kind == LOC_VAR || l->kind == LOC_FIELD ||
+                l->kind == LOC_PARAM || (l->kind == LOC_CONTENT && l->param) ||
+                (l->kind == LOC_HEAP && l->sink == ESC_GLOBAL && l->sink_name);
+  if (l->kind == LOC_HEAP && c_name)
+    name = l->sink_name;
+  if (derefs == 0)
+    return name;
+  textbuf b = {0};
+  if (c_name && derefs < 0)
+    textbuf_printf(&b, "&%s", name);
+  else if (c_name)
+    textbuf_printf(&b, "%.*s%s", derefs > 15 ? 15 : derefs, "***************",
+                   name);
+  else if (derefs < 0)
+    textbuf_printf(&b, "the address of %s", name);
+  else if (derefs == 1)
+    textbuf_printf(&b, "what %s points to", name);
+  else
+    textbuf_printf(&b, "what %s points to, %d levels down", name, derefs);
+  const char *out = arena_strdup(&u->arena, b.data);
+  textbuf_free(&b);
+  return out;
+}
+
 static void ops(char *buf, int derefs) {
   if (derefs < 0) {
     strcpy(buf, "&");
@@ -137,9 +229,10 @@ static void ops(char *buf, int derefs) {
 }
 
 // explain_path appends the flow from l to root, as solve.go's explainPath:
-// in Go's format for -m=2, as notes for check mode.
-static void explain_path(unit *u, textbuf *b, const char *pos, location *root,
-                         location *l) {
+// in Go's format for -m=2, as notes for check mode. It returns the notes of
+// the last step, into root.
+static note *explain_path(unit *u, textbuf *b, const char *pos, location *root,
+                          location *l) {
   location *src = l;
   location *seen[64];
   for (int steps = 0;; steps++) {
@@ -152,7 +245,7 @@ static void explain_path(unit *u, textbuf *b, const char *pos, location *root,
     if (!dst || src->dst_edge >= dst->nedges || cycle) {
       if (u->opt->m >= 2)
         textbuf_printf(b, "%s:   warning: truncated explanation\n", pos);
-      return;
+      return NULL;
     }
     edge *e = &dst->edges[src->dst_edge];
     char o[16];
@@ -165,13 +258,14 @@ static void explain_path(unit *u, textbuf *b, const char *pos, location *root,
                        cursor_text(u, n->where, 80), n->why,
                        position(u, n->where));
     } else {
+      const char *value = check_value(u, src, e->derefs);
       for (note *n = e->notes; n; n = n->next)
-        textbuf_printf(b, "%s: note: flow: %s = %s%s, from %s (%s)\n",
-                       position(u, n->where), label(u, dst), o, label(u, src),
+        textbuf_printf(b, "%s: note: flow: %s = %s, from %s (%s)\n",
+                       position(u, n->where), check_label(u, dst), value,
                        cursor_text(u, n->where, 80), n->why);
     }
     if (dst == root)
-      return;
+      return e->notes;
     src = dst;
   }
 }
@@ -183,7 +277,7 @@ void explain_escape(unit *u, location *root, location *l, int derefs) {
   if (u->opt->m >= 2)
     textbuf_printf(&b, "%s: %s escapes to heap:\n", pos,
                    v->kind == LOC_ALLOC ? alloc_text(u, v) : v->name);
-  explain_path(u, &b, pos, root, l);
+  l->esc_last = v->esc_last = explain_path(u, &b, pos, root, l);
   l->explanation = arena_strdup(&u->arena, b.data ? b.data : "");
   v->explanation = l->explanation;
   textbuf_free(&b);
@@ -210,11 +304,75 @@ static location *ultimate(location *root) {
   return root;
 }
 
+// place_text is how a note names the place a store wrote: as written.
+static const char *place_text(unit *u, held_store *s) {
+  if (s->lhs.kind == CXCursor_VarDecl)
+    return cursor_name(u, s->lhs);
+  return cursor_text(u, s->lhs, 40);
+}
+
+// dangle_note appends the note that points where l's address dangles, as
+// GCC and clang point at the return or the use: the return statement, or
+// where a store that was not undone (held.c) is still held, else the store.
+static void dangle_note(unit *u, textbuf *b, location *l) {
+  note *stmt = NULL;
+  held_store *held = NULL;
+  for (note *n = l->esc_last; n; n = n->next) {
+    if (!strcmp(n->why, "return") || !strcmp(n->why, "assign"))
+      stmt = n;
+    if (n->held)
+      held = n->held;
+  }
+  if (l->why == ESC_RETURN) {
+    if (stmt && !strcmp(stmt->why, "return"))
+      textbuf_printf(b, "%s: note: returned here\n", position(u, stmt->where));
+    return;
+  }
+  if (l->why == ESC_CALL || l->why == ESC_THREAD)
+    return; // the warning is at the call
+  if (held && held->use != HELD_NONE &&
+      !clang_equalLocations(held->use_at, clang_getNullLocation())) {
+    const char *at = position_at(u, held->use_at), *p = place_text(u, held);
+    switch (held->use) {
+    case HELD_RETURN:
+      textbuf_printf(b,
+                     "%s: note: '%s' still holds the address when '%s' "
+                     "returns\n",
+                     at, p, l->fn ? l->fn->name : "?");
+      return;
+    case HELD_BLOCK:
+      textbuf_printf(b,
+                     "%s: note: '%s' still holds the address when the "
+                     "block ends\n",
+                     at, p);
+      return;
+    case HELD_READ:
+      textbuf_printf(b, "%s: note: '%s' is read while it holds the address\n",
+                     at, p);
+      return;
+    case HELD_MOVED:
+      textbuf_printf(b,
+                     "%s: note: the way to '%s' changes while it holds the "
+                     "address\n",
+                     at, p);
+      return;
+    default:
+      break;
+    }
+  }
+  if (stmt && !strcmp(stmt->why, "assign"))
+    textbuf_printf(b, "%s: note: stored here\n", position(u, stmt->where));
+}
+
 static void warn(unit *u, location *l) {
   location *r = ultimate(l->esc_root ? l->esc_root : l);
   char how[256];
+  // rn names the parameter or variable the address is stored in, if one.
   const char *rn =
-      r->kind == LOC_CONTENT && r->param ? r->param->name : location_label(r);
+      r->kind == LOC_CONTENT && r->param ? r->param->name
+      : r->kind == LOC_VAR || r->kind == LOC_FIELD || r->kind == LOC_PARAM
+          ? r->name
+          : NULL;
   switch (l->why) {
   case ESC_RETURN:
     snprintf(how, sizeof how, "returned to caller");
@@ -227,7 +385,10 @@ static void warn(unit *u, location *l) {
     snprintf(how, sizeof how, "stored in heap memory");
     break;
   case ESC_PARAM:
-    snprintf(how, sizeof how, "stored through parameter '%s'", rn);
+    if (rn)
+      snprintf(how, sizeof how, "stored through parameter '%s'", rn);
+    else
+      snprintf(how, sizeof how, "stored through a parameter");
     break;
   case ESC_CALL:
     if (r->sink_name && !strcmp(r->sink_name, "asm"))
@@ -242,7 +403,10 @@ static void warn(unit *u, location *l) {
     snprintf(how, sizeof how, "handed to another thread");
     break;
   default:
-    snprintf(how, sizeof how, "stored in '%s', which outlives it", rn);
+    if (rn)
+      snprintf(how, sizeof how, "stored in '%s', which outlives it", rn);
+    else
+      snprintf(how, sizeof how, "stored in memory that outlives it");
     break;
   }
   if (r->via) {
@@ -267,6 +431,7 @@ static void warn(unit *u, location *l) {
                  kind_flag[l->why] ? kind_flag[l->why] : "-Wescape");
   if (l->explanation)
     textbuf_printf(&b, "%s", l->explanation);
+  dangle_note(u, &b, l);
   textbuf_printf(&b, "%s: note: %s declared here\n", position(u, l->where),
                  l->kind == LOC_ALLOC ? "it is" : subject);
   report_add_raw(u, line, col, b.data);
@@ -374,8 +539,25 @@ void report_function(unit *u, func *fn) {
     report_check(u, fn);
 }
 
+// path_len is the length of the path that starts r's text, which is
+// followed by ":LINE:".
+static size_t path_len(const report *r) {
+  char mark[24];
+  int n = snprintf(mark, sizeof mark, ":%u:", r->line);
+  for (const char *p = r->text; (p = strstr(p, mark)); p++)
+    if (p[n] >= '0' && p[n] <= '9')
+      return p - r->text;
+  return 0;
+}
+
+// by_position orders reports by file (a unit that includes .c files reports
+// each in turn), then position, then the order they were made in.
 static int by_position(const void *a, const void *b) {
   const report *x = a, *y = b;
+  size_t nx = path_len(x), ny = path_len(y);
+  int c = memcmp(x->text, y->text, nx < ny ? nx : ny);
+  if (c || nx != ny)
+    return c ? c : nx < ny ? -1 : 1;
   if (x->line != y->line)
     return x->line < y->line ? -1 : 1;
   if (x->col != y->col)
@@ -383,18 +565,26 @@ static int by_position(const void *a, const void *b) {
   return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-int flush_reports(unit *u, FILE *out) {
+report *take_reports(unit *u, int *n) {
   if (u->nreports)
     qsort(u->reports, u->nreports, sizeof(report), by_position);
-  int warnings = 0;
-  for (int i = 0; i < u->nreports; i++) {
-    if (out)
-      fputs(u->reports[i].text, out);
-    warnings += strstr(u->reports[i].text, ": warning: ") != NULL;
-    free(u->reports[i].text);
-  }
-  free(u->reports);
+  report *r = u->reports;
+  *n = u->nreports;
   u->reports = NULL;
   u->nreports = u->reports_cap = 0;
+  return r;
+}
+
+int flush_reports(unit *u, FILE *out) {
+  int n;
+  report *r = take_reports(u, &n);
+  int warnings = 0;
+  for (int i = 0; i < n; i++) {
+    if (out)
+      fputs(r[i].text, out);
+    warnings += strstr(r[i].text, ": warning: ") != NULL;
+    free(r[i].text);
+  }
+  free(r);
   return warnings;
 }

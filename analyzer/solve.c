@@ -177,8 +177,8 @@ static void push(vec *todo, location *l) {
 static void walk_one(unit *u, location *root, vec *roots) {
   vec todo = u->walk_todo; // reused: one walk per root adds up
   todo.len = 0;
-  u->walkgen++;
-  root->walkgen = u->walkgen;
+  u->prog->walkgen++;
+  root->walkgen = u->prog->walkgen;
   root->derefs = 0;
   root->dst = NULL;
   push(&todo, root);
@@ -212,8 +212,8 @@ static void walk_one(unit *u, location *root, vec *roots) {
       if (s->escapes)
         continue;
       int d = derefs + e->derefs;
-      if (s->walkgen != u->walkgen || s->derefs > d) {
-        s->walkgen = u->walkgen;
+      if (s->walkgen != u->prog->walkgen || s->derefs > d) {
+        s->walkgen = u->prog->walkgen;
         s->derefs = d;
         s->dst = l;
         s->dst_edge = i;
@@ -237,8 +237,8 @@ struct pts_item {
 
 // pts_push queues l at derefs d unless it was queued at that level already.
 static void pts_push(unit *u, location *l, int d, bool *unknown) {
-  if (l->walkgen != u->walkgen) {
-    l->walkgen = u->walkgen;
+  if (l->walkgen != u->prog->walkgen) {
+    l->walkgen = u->prog->walkgen;
     l->pts_levels = 0;
   }
   if (d > MAX_PTS_DEREFS) {
@@ -259,7 +259,7 @@ static void pts_push(unit *u, location *l, int d, bool *unknown) {
 
 static void pts_walk(unit *u, location *ptr, vec *targets, bool *unknown,
                      int round) {
-  u->walkgen++;
+  u->prog->walkgen++;
   u->pts_len = 0;
   *unknown = false;
   pts_push(u, ptr, 0, unknown);
@@ -556,9 +556,9 @@ void solve_batch(unit *u, vec *fns) {
     func *fn = fns->items[f];
     fn->in_batch = false;
     if (fn->in_main_file) {
-      report_function(u, fn);
-      if (u->moved)
-        record_moved(u, fn);
+      report_function(fn->unit, fn);
+      if (fn->unit->moved)
+        record_moved(fn->unit, fn);
     }
   }
   for (int i = 0; i < u->batch_sinks.len; i++) {

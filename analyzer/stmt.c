@@ -11,6 +11,11 @@
 // C (a jump out of a block ends its variables), so labels and gotos only
 // lower their substatements.
 //
+// For check mode, the order of statements matters too: lowering them also
+// builds the control-flow graph that held.c's flow-sensitive pass runs on,
+// one basic block per straight run, split at every branch, loop, label and
+// jump (branch, loop, switch_body below). -m builds none of it.
+//
 // As graph.go asks, the whole AST is visited: a construct that is not
 // understood still has its children lowered.
 #include "escape.h"
@@ -38,6 +43,7 @@ scope *push_scope(unit *u, CXCursor block) {
 }
 
 void pop_scope(unit *u) {
+  held_scope_end(u, u->scope);
   u->scope->post = ++u->scope_seq;
   u->scope = u->scope->parent;
 }
@@ -77,6 +83,7 @@ static void declare_var(unit *u, CXCursor d) {
     return;
   }
   CXType t = clang_getCursorType(d);
+  held_local(u);
   location *l = new_location(u, u->fn, LOC_VAR, cursor_name(u, d));
   l->scope = u->scope;
   l->decl = l->where = d;
@@ -139,12 +146,108 @@ static void backward_goto(unit *u, CXCursor c) {
 }
 
 static void ret(unit *u, CXCursor c, CXCursor *x, int n) {
-  if (n < 1)
-    return;
-  hole k = hole_discard();
-  if (u->fn->result)
-    k = hole_note(u, hole_of(u->fn->result), c, "return");
-  lower_expr(u, k, x[n - 1]);
+  if (n > 0) {
+    hole k = hole_discard();
+    if (u->fn->result)
+      k = hole_note(u, hole_of(u->fn->result), c, "return");
+    lower_expr(u, k, x[n - 1]);
+  }
+  held_return(u, c);
+}
+
+// The functions below lower the statements that branch, and give held.c's
+// control-flow graph their shape; the held_* calls do nothing with -m.
+
+// branch lowers the substatements of if (cond): each gets a block from the
+// condition's, and all of them meet after the if.
+static void branch(unit *u, CXCursor cond, CXCursor *x, int n) {
+  int head = held_here(u), join = held_block(u);
+  for (int i = 0; i < n || i < 2; i++) {
+    held_start(u, held_block(u));
+    held_edge(u, head, held_here(u));
+    held_unless(u, cond, i == 0);
+    if (i < n)
+      scoped(u, x[i]);
+    held_edge(u, held_here(u), join);
+  }
+  held_start(u, join);
+}
+
+// loop lowers a loop: its test parts x[0..ntest) are evaluated before each
+// iteration (or, with bottom_test, after: do-while), the parts
+// x[ntest..n-1) after each (a for's increment), and x[n-1] is the body. With
+// unsure, the test parts may be any of a for's three: they are then taken to
+// assign without overwriting (held.c). Parts are lowered in source order.
+static void lower_parts(unit *u, CXCursor *x, int from, int to) {
+  for (int i = from; i < to; i++)
+    if (clang_isExpression(x[i].kind))
+      lower_expr(u, hole_discard(), x[i]);
+    else
+      lower_stmt(u, x[i]);
+}
+
+static void loop(unit *u, CXCursor *x, int ntest, int n, bool bottom_test,
+                 bool unsure) {
+  int test = held_block(u), body = held_block(u), next = held_block(u),
+      exit = held_block(u);
+  held_edge(u, held_here(u), bottom_test ? body : test);
+  held_edge(u, test, body);
+  if (ntest)
+    held_edge(u, test, exit);
+  held_edge(u, next, test);
+  held_jump j;
+  held_push_jump(u, &j, exit, next, -1);
+  if (bottom_test) {
+    held_start(u, body);
+    loop_body(u, x[n - 1]);
+    held_edge(u, held_here(u), next);
+  }
+  held_start(u, test);
+  held_cond(u, unsure);
+  lower_parts(u, x, 0, ntest);
+  held_cond(u, -(int)unsure);
+  held_start(u, next);
+  lower_parts(u, x, ntest, n - 1);
+  if (!bottom_test) {
+    held_start(u, body);
+    loop_body(u, x[n - 1]);
+    held_edge(u, held_here(u), next);
+  }
+  held_pop_jump(u);
+  held_start(u, exit);
+}
+
+// for_loop lowers for (init; cond; inc) body. libclang omits missing parts,
+// so unless all three are there, which is which is unknown past a leading
+// declaration: the unknown ones are then lowered as unsure test parts.
+static void for_loop(unit *u, CXCursor *x, int n) {
+  int parts = n - 1;
+  bool init = parts == 3 || (parts > 0 && !clang_isExpression(x[0].kind));
+  if (init) {
+    if (clang_isExpression(x[0].kind))
+      lower_expr(u, hole_discard(), x[0]);
+    else
+      lower_stmt(u, x[0]);
+  }
+  if (parts == 3)
+    loop(u, x + 1, 1, n - 1, false, false);
+  else
+    loop(u, x + init, parts - init, n - init, false, parts - init > 0);
+}
+
+// switch_body lowers a switch's body, which each case label enters from
+// the head.
+static void switch_body(unit *u, CXCursor body) {
+  int head = held_here(u), exit = held_block(u);
+  held_jump j;
+  held_push_jump(u, &j, exit, -1, head);
+  held_start(u, held_block(u)); // before the first case: unreachable
+  scoped(u, body);
+  held_pop_jump(u);
+  held_edge(u, held_here(u), exit);
+  if (u->held && !j.has_default)
+    held_edge(u, head, exit);
+  held_start(u, exit);
 }
 
 // asm_operands makes what inline assembly reads escape: the analysis cannot
@@ -190,23 +293,42 @@ static void lower_stmt1(unit *u, CXCursor c) {
     // A selection or iteration statement is a block (C11 6.8.4p3, 6.8.5p5):
     // the condition, then one block per substatement.
     push_scope(u, c);
-    for (int i = 0; i < n; i++) {
-      if (i == 0 && clang_isExpression(x[i].kind))
-        lower_expr(u, hole_discard(), x[i]);
-      else if (c.kind == CXCursor_WhileStmt)
-        loop_body(u, x[i]);
-      else
-        scoped(u, x[i]);
+    if (c.kind == CXCursor_IfStmt && n > 1 && clang_isExpression(x[0].kind)) {
+      lower_expr(u, hole_discard(), x[0]);
+      branch(u, x[0], x + 1, n - 1);
+    } else if (c.kind == CXCursor_WhileStmt && n == 2 &&
+               clang_isExpression(x[0].kind)) {
+      loop(u, x, 1, 2, false, false);
+    } else if (c.kind == CXCursor_SwitchStmt && n == 2 &&
+               clang_isExpression(x[0].kind)) {
+      lower_expr(u, hole_discard(), x[0]);
+      switch_body(u, x[1]);
+    } else {
+      held_opaque(u); // not a shape C has: the graph gives up here
+      for (int i = 0; i < n; i++) {
+        if (i == 0 && clang_isExpression(x[i].kind))
+          lower_expr(u, hole_discard(), x[i]);
+        else if (c.kind == CXCursor_WhileStmt)
+          loop_body(u, x[i]);
+        else
+          scoped(u, x[i]);
+      }
     }
     pop_scope(u);
     return;
   case CXCursor_DoStmt:
     push_scope(u, c);
-    for (int i = 0; i < n; i++) {
-      if (i == n - 1 && clang_isExpression(x[i].kind))
-        lower_expr(u, hole_discard(), x[i]);
-      else
-        loop_body(u, x[i]);
+    if (n == 2 && clang_isExpression(x[1].kind)) {
+      CXCursor parts[2] = {x[1], x[0]};
+      loop(u, parts, 1, 2, true, false);
+    } else {
+      held_opaque(u);
+      for (int i = 0; i < n; i++) {
+        if (i == n - 1 && clang_isExpression(x[i].kind))
+          lower_expr(u, hole_discard(), x[i]);
+        else
+          loop_body(u, x[i]);
+      }
     }
     pop_scope(u);
     return;
@@ -214,22 +336,20 @@ static void lower_stmt1(unit *u, CXCursor c) {
     // libclang omits the missing parts of for (;;): the body is last, and
     // init, condition and increment all live in the for's own scope.
     push_scope(u, c);
-    for (int i = 0; i < n; i++) {
-      if (i == n - 1)
-        loop_body(u, x[i]);
-      else if (clang_isExpression(x[i].kind))
-        lower_expr(u, hole_discard(), x[i]);
-      else
-        lower_stmt(u, x[i]);
-    }
+    if (n > 0)
+      for_loop(u, x, n);
     pop_scope(u);
     return;
   case CXCursor_CaseStmt:
   case CXCursor_DefaultStmt:
   case CXCursor_LabelStmt:
     // The substatement is last (after a case's value, which is constant).
-    if (c.kind == CXCursor_LabelStmt)
+    if (c.kind == CXCursor_LabelStmt) {
       label(u, c);
+      held_label(u, c);
+    } else {
+      held_case(u, c.kind == CXCursor_DefaultStmt);
+    }
     if (n > 0)
       lower_stmt(u, x[n - 1]);
     return;
@@ -238,14 +358,26 @@ static void lower_stmt1(unit *u, CXCursor c) {
     return;
   case CXCursor_GotoStmt:
     backward_goto(u, c);
+    held_goto(u, c);
     return;
   case CXCursor_BreakStmt:
   case CXCursor_ContinueStmt:
+    held_break(u, c, c.kind == CXCursor_ContinueStmt);
+    return;
   case CXCursor_NullStmt:
+    return;
+  case CXCursor_IndirectGotoStmt:
+    for (int i = 0; i < n; i++)
+      lower_expr(u, hole_discard(), x[i]);
+    held_give_up(u);
     return;
   case CXCursor_GCCAsmStmt:
   case CXCursor_MSAsmStmt:
     asm_operands(u, c, x, n);
+    held_opaque(u); // what it reads and writes is not known
+    for (int i = 0; i < n; i++)
+      if (x[i].kind == CXCursor_LabelRef)
+        held_give_up(u); // asm goto
     return;
   default:
     break;
@@ -309,6 +441,7 @@ void lower_function(unit *u, func *fn) {
   }
   if (fn->variadic)
     fn->varargs = new_param(u, fn, fn->decl, -1, "...", true);
+  held_begin(u, fn);
   int n;
   CXCursor *x = unit_children(u, fn->decl, &n);
   for (int i = 0; i < n; i++) {
@@ -326,5 +459,6 @@ void lower_function(unit *u, func *fn) {
   }
   finish_fields(u, fn);
   pop_scope(u);
+  held_end(u, fn);
   u->fn = NULL;
 }

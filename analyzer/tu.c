@@ -59,9 +59,7 @@ static bool has_flag(int argc, const char *const *argv, const char *prefix) {
   return false;
 }
 
-// print_errors prints clang's errors for tu to out (when set) and counts
-// them.
-static int print_errors(CXTranslationUnit tu, FILE *out) {
+int tu_errors(CXTranslationUnit tu, FILE *out) {
   int errors = 0;
   unsigned n = clang_getNumDiagnostics(tu);
   for (unsigned i = 0; i < n; i++) {
@@ -106,11 +104,11 @@ CXTranslationUnit parse_buffer(CXIndex idx, const char *path, const char *text,
   if (err != CXError_Success || !tu) {
     if (errors)
       fprintf(errors, "escape-check: error: cannot parse '%s' (libclang %s)\n",
-            path, err == CXError_Crashed ? "crashed" : "failed");
+              path, err == CXError_Crashed ? "crashed" : "failed");
     *status = 1;
     return NULL;
   }
-  if (print_errors(tu, errors) > 0)
+  if (tu_errors(tu, errors) > 0)
     *status = 1;
   return tu;
 }

@@ -228,7 +228,8 @@ const char *cursor_text(unit *u, CXCursor c, size_t max) {
       return "";
   }
   size_t size;
-  const char *text = clang_getFileContents(u->tu, f1, &size);
+  const char *text =
+      clang_getFileContents(clang_Cursor_getTranslationUnit(c), f1, &size);
   if (!text || e > size)
     return "";
   // Past max bytes only the fact that there are more matters: copying the

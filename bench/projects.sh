@@ -118,6 +118,7 @@ export data="$top/data"
 work="$top/work"
 logs="$top/logs"
 . bench/anchors.sh # install_missing, ratio
+. bench/debian-source.sh # debian_source
 
 # --- Tools and sources -------------------------------------------------------
 missing=()
@@ -126,49 +127,9 @@ command -v dpkg-source >/dev/null || missing+=(dpkg-dev)
 command -v cmake >/dev/null || missing+=(cmake)
 install_missing projects.sh "${missing[@]}"
 
-# Source entries: a deb-src twin of the archive debian.sources names.
-aptsrc=/etc/apt/sources.list.d/debian.sources
-# shellcheck disable=SC2016 # apt's own $(FIELD) syntax
-if ! apt-get indextargets --format '$(CREATED_BY)' 2>/dev/null | grep -qx Sources; then
-  if [ ! -f "$aptsrc" ]; then
-    echo "projects.sh: no deb-src entry configured and no $aptsrc to copy one from" >&2
-    exit 1
-  fi
-  if [ "$(id -u)" != 0 ]; then
-    echo "projects.sh: needs deb-src entries: sudo sh -c \"sed 's/^Types: deb\$/Types: deb-src/'" \
-      "$aptsrc >${aptsrc%/*}/escape-bench-src.sources && apt-get update\"" >&2
-    exit 1
-  fi
-  sed 's/^Types: deb$/Types: deb-src/' "$aptsrc" >"${aptsrc%/*}/escape-bench-src.sources"
-fi
-mkdir -p "$top/src"
-fetch=()
-for p in "${projects[@]}"; do [ -d "$top/src/${srcdir[$p]}" ] || fetch+=("$p"); done
-if [ ${#fetch[@]} -gt 0 ]; then
-  for p in "${fetch[@]}"; do
-    if ! apt-cache showsrc --only-source "${pkg[$p]}" 2>/dev/null | grep -qxF "Version: ${version[$p]}"; then
-      if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq
-      else
-        echo "projects.sh: apt does not know ${pkg[$p]} ${version[$p]}: sudo apt-get update" >&2
-        exit 1
-      fi
-      break
-    fi
-  done
-  for p in "${fetch[@]}"; do
-    echo "projects.sh: apt-get source ${pkg[$p]}=${version[$p]}" >&2
-    (cd "$top/src" && apt-get source -qq "${pkg[$p]}=${version[$p]}") >"$top/src/${pkg[$p]}.log" 2>&1 || {
-      tail -n 5 "$top/src/${pkg[$p]}.log" >&2
-      echo "projects.sh: apt-get source ${pkg[$p]}=${version[$p]} failed" >&2
-      exit 1
-    }
-    [ -d "$top/src/${srcdir[$p]}" ] || {
-      echo "projects.sh: apt-get source did not unpack $top/src/${srcdir[$p]}" >&2
-      exit 1
-    }
-  done
-fi
+specs=()
+for p in "${projects[@]}"; do specs+=("${pkg[$p]}=${version[$p]}:${srcdir[$p]}"); done
+debian_source projects.sh "$top/src" "${specs[@]}"
 
 # gawk's suite needs these locales; made once, with the system's definitions.
 export LOCALES="$top/locales"

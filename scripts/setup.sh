@@ -5,8 +5,12 @@
 #   scripts/setup.sh test   install what is missing, build, run the whole test suite
 #
 # Missing packages are installed with apt-get when run as root; otherwise
-# the exact command to run is printed. The build is the test build:
-# -Wall -Wextra -Werror with AddressSanitizer and UBSan.
+# the exact command to run is printed. Each command has its own build:
+#   demo  build-release/: optimized (Release), no sanitizers, no tests: the
+#         build a user runs and installs (cmake --install build-release).
+#   test  build/: the test build, -Wall -Wextra -Werror with AddressSanitizer
+#         and UBSan, and every test; build-ucontext/ the same with the
+#         portable context switch.
 set -euo pipefail
 
 mode="${1:-}"
@@ -31,14 +35,15 @@ need make command -v make
 need pkg-config command -v pkg-config
 need libclang-19-dev test -f /usr/lib/llvm-19/include/clang-c/Index.h
 need libclang-common-19-dev test -d /usr/lib/llvm-19/lib/clang/19/include
-need check pkg-config --exists check
-if [ "$mode" = test ]; then # npm fetches sqlite3.c for the robustness tests
+if [ "$mode" = test ]; then # npm fetches sqlite3.c and the SARIF Multitool
+  need check pkg-config --exists check
   need nodejs command -v node
   need npm command -v npm
-  need python3 command -v python3 # runtime/preload runs it on our malloc
+  need python3 command -v python3 # runtime/preload runs it on our malloc, formats on our JSON
   need clang command -v clang     # escape-cc's tests use both real compilers
   need autoconf command -v autoconf # cc/driver runs ./configure with escape-cc
   need ccache command -v ccache     # cc/driver builds through ccache
+  need man-db command -v man        # install/tools reads the installed man pages
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -53,36 +58,32 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# The build runs under AddressSanitizer, LeakSanitizer and UBSan. libclang is
-# not instrumented and what it keeps at exit is its own:
-# tests/support/lsan.supp.
-# ctest sets the same for every test (tests/CMakeLists.txt); these are for
-# running build/bin/escape-check by hand, as the demo does.
-export ASAN_OPTIONS="${ASAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/tests/support/lsan.supp:print_suppressions=0}"
-export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug -DESCAPE_SANITIZE=ON -DESCAPE_WERROR=ON >/dev/null
-cmake --build build -j2
-
 case "$mode" in
 demo)
-  build/bin/escape-check -m samples/
+  cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DESCAPE_SANITIZE=OFF \
+    -DESCAPE_WERROR=OFF -DESCAPE_TESTS=OFF >/dev/null
+  cmake --build build-release -j2
+  build-release/bin/escape-check -m samples/
   # escape-cc at work: samples/forever.c reads locals after their frames
   # died. Built by the real compiler, AddressSanitizer stops it; built by
   # escape-cc, its escaping locals live on the collected heap.
-  mkdir -p build/demo
+  mkdir -p build-release/demo
   echo
   echo "\$ cc -fsanitize=address samples/forever.c && ./a.out"
-  cc -O0 -g -fsanitize=address samples/forever.c -o build/demo/forever-cc
-  ASAN_OPTIONS=detect_stack_use_after_return=1 build/demo/forever-cc 2>&1 |
+  cc -O0 -g -fsanitize=address samples/forever.c -o build-release/demo/forever-cc
+  ASAN_OPTIONS=detect_stack_use_after_return=1 build-release/demo/forever-cc 2>&1 |
     grep -m1 'ERROR: AddressSanitizer' || true
   echo "\$ escape-cc -m samples/forever.c && ./a.out"
-  build/bin/escape-cc -m -O2 samples/forever.c -o build/demo/forever
-  build/demo/forever
+  build-release/bin/escape-cc -m -O2 samples/forever.c -o build-release/demo/forever
+  build-release/demo/forever
   ;;
 test)
+  # ctest runs every test with the sanitizers' settings (tests/CMakeLists.txt);
+  # install/* makes its own Release build and installs it (tests/install).
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug -DESCAPE_SANITIZE=ON -DESCAPE_WERROR=ON >/dev/null
+  cmake --build build -j2
   scripts/fetch-sqlite.sh
+  scripts/fetch-sarif-multitool.sh # formats validates our SARIF with it
   ctest --test-dir build --output-on-failure -j2
   # The goroutine suites (every test labelled goroutines) and the switch's
   # own, runtime/gobuf, again on the portable context switch (swapcontext),

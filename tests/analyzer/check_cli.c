@@ -7,14 +7,22 @@
 // The contract under test (README.md, "Usage"):
 //
 //   - -h/--help prints a usage starting "usage: escape-check" on stdout and
-//     exits 0; --version prints "escape-check 0.1.0 (libclang 19...)".
+//     exits 0; --version prints "escape-check VERSION (libclang 19...)",
+//     VERSION the project's (ESCAPE_VERSION, from CMake).
 //   - a usage error is one line on stderr, "escape-check: error: ...", and
-//     exit status 2: unknown option, bad -m value, no input; a missing path
-//     also exits 2 but the other paths are still analyzed.
+//     exit status 2: unknown option, bad -m value, no input.
 //   - reports go to stdout as "PATH:LINE:COL: MESSAGE" with PATH as given
 //     (for a directory: DIR/relative path, in path order).
-//   - a file that does not compile gets clang's diagnostics on stderr and
-//     exit status 1; check-mode warnings give 1; otherwise 0.
+//   - a path that cannot be analyzed (missing, unreadable, not a regular
+//     file, rejected by clang, crashing libclang) gets one line on stderr,
+//     "escape-check: error: PATH: REASON" (after clang's own diagnostics)
+//     and exit status 3, and every other file is still reported;
+//     check-mode warnings give 1; otherwise 0.
+//   - the files are one program: a call into another file's function uses
+//     what that function does, and the verdicts equal those on the files
+//     #included into one (a unity build); -j, the cache and a compilation
+//     database change nothing in them.
+//   - a run over more than one file ends with a summary line on stderr.
 //
 // Each test writes small C files into its own scratch directory and runs
 // escape-check there with relative paths, so the expected output is exact.
@@ -26,6 +34,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *escape_check; // the binary under test
 
@@ -145,14 +155,18 @@ END_TEST
 START_TEST(version) {
   char *dir = fixture();
   spawn_result r = run(dir, "--version", NULL);
-  ck_assert_msg(
-      spawn_exited(&r) && r.status == 0 && r.err.len == 0 &&
-          matches("^escape-check 0\\.1\\.0 \\(libclang 19[^\n]*\\)\n$",
-                  strbuf_str(&r.out)) &&
-          strchr(strbuf_str(&r.out), '\n') == r.out.s + r.out.len - 1,
-      "want status 0 and one line \"escape-check 0.1.0 (libclang "
-      "19...)\"; got:%s",
-      describe(&r));
+  strbuf re = {0};
+  strbuf_puts(&re, "^escape-check ");
+  for (const char *v = ESCAPE_VERSION; *v; v++)
+    strbuf_printf(&re, *v == '.' ? "\\%c" : "%c", *v);
+  strbuf_puts(&re, " \\(libclang 19[^\n]*\\)\n$");
+  ck_assert_msg(spawn_exited(&r) && r.status == 0 && r.err.len == 0 &&
+                    matches(re.s, strbuf_str(&r.out)) &&
+                    strchr(strbuf_str(&r.out), '\n') == r.out.s + r.out.len - 1,
+                "want status 0 and one line \"escape-check %s (libclang "
+                "19...)\"; got:%s",
+                ESCAPE_VERSION, describe(&r));
+  strbuf_free(&re);
   spawn_result_free(&r);
   free(dir);
 }
@@ -193,7 +207,8 @@ END_TEST
 
 START_TEST(no_input) {
   static const char line[] =
-      "escape-check: error: no input files (see --help)\n";
+      "escape-check: error: no input files and no compile_commands.json here "
+      "or in build/ (see --help)\n";
   char *dir = fixture();
   spawn_result r = run(dir, NULL);
   usage_error(&r, line);
@@ -208,11 +223,41 @@ START_TEST(no_input) {
 }
 END_TEST
 
+START_TEST(bad_option_values) {
+  static const char *const cases[][3] = {
+      {"-j0", "r.c",
+       "escape-check: error: invalid value '0' for -j (expected 1 to 1024)\n"},
+      {"--format=xml", "r.c",
+       "escape-check: error: invalid value 'xml' for --format (expected "
+       "text, json or sarif)\n"},
+      {"-Wno-escape-bogus", "r.c",
+       "escape-check: error: unknown warning option '-Wno-escape-bogus' (the "
+       "kinds: return, global, heap, param, call, thread, scope)\n"},
+      {"-json=1,out", "r.c",
+       "escape-check: error: invalid value '1,out' for -json (expected "
+       "0,DIR)\n"},
+      {"r.c", "--exclude",
+       "escape-check: error: option '--exclude' needs a value\n"},
+  };
+  char *dir = fixture();
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    spawn_result r = run(dir, cases[i][0], cases[i][1], NULL);
+    usage_error(&r, cases[i][2]);
+    spawn_result_free(&r);
+  }
+  free(dir);
+}
+END_TEST
+
+// ---------------------------------------------------------------------------
+// Files that cannot be analyzed: exit status 3, the others still reported
+// ---------------------------------------------------------------------------
+
 START_TEST(missing_file) {
   char *dir = fixture();
-  spawn_result r = run(dir, "-m", "nope.c", "r.c", NULL);
-  expect(&r, 2, moved_x,
-         "escape-check: error: no such file or directory: 'nope.c'\n");
+  spawn_result r = run(dir, "-m", "-q", "nope.c", "r.c", NULL);
+  expect(&r, 3, moved_x,
+         "escape-check: error: nope.c: No such file or directory\n");
   spawn_result_free(&r);
   free(dir);
 }
@@ -220,14 +265,14 @@ END_TEST
 
 START_TEST(missing_file_beats_warnings) {
   char *dir = fixture();
-  spawn_result r = run(dir, "r.c", "nope.c", NULL);
+  spawn_result r = run(dir, "-q", "r.c", "nope.c", NULL);
   ck_assert_msg(
-      spawn_exited(&r) && r.status == 2 &&
+      spawn_exited(&r) && r.status == 3 &&
           strcmp(strbuf_str(&r.err),
-                 "escape-check: error: no such file or directory: "
-                 "'nope.c'\n") == 0 &&
+                 "escape-check: error: nope.c: No such file or directory\n") ==
+              0 &&
           matches("^r\\.c:[0-9]+:[0-9]+: warning: ", strbuf_str(&r.out)),
-      "want status 2, the missing file on stderr and r.c's warning "
+      "want status 3, the missing file on stderr and r.c's warning "
       "on stdout; got:%s",
       describe(&r));
   spawn_result_free(&r);
@@ -314,7 +359,7 @@ START_TEST(directory_recursive) {
     write_text(p, returns_local);
     free(p);
   }
-  spawn_result r = run(dir, "-m", "d", NULL);
+  spawn_result r = run(dir, "-m", "-q", "d", NULL);
   expect(&r, 0,
          "d/b.c:2:7: moved to heap: x\n"
          "d/sub/a.c:2:7: moved to heap: x\n"
@@ -371,19 +416,621 @@ START_TEST(warning_exit_1) {
 }
 END_TEST
 
-START_TEST(syntax_error_exit_1) {
+START_TEST(syntax_error_exit_3) {
   char *dir = fixture();
-  spawn_result r = run(dir, "-m", "bad.c", "r.c", NULL);
-  ck_assert_msg(spawn_exited(&r) && r.status == 1 &&
+  spawn_result r = run(dir, "-m", "-q", "bad.c", "r.c", NULL);
+  ck_assert_msg(spawn_exited(&r) && r.status == 3 &&
                     strcmp(strbuf_str(&r.out), moved_x) == 0 &&
-                    matches("^bad\\.c:2:11: error: ", strbuf_str(&r.err)),
-                "want clang's bad.c:2:11: error: on stderr and r.c still "
-                "reported; got:%s",
+                    matches("^bad\\.c:2:11: error: ", strbuf_str(&r.err)) &&
+                    matches("^escape-check: error: bad\\.c: clang reported "
+                            "errors$",
+                            strbuf_str(&r.err)),
+                "want clang's bad.c:2:11: error: and escape-check's line on "
+                "stderr, and r.c still reported; got:%s",
                 describe(&r));
   spawn_result_free(&r);
   free(dir);
 }
 END_TEST
+
+// ---------------------------------------------------------------------------
+// Trees: files analyzed as one program
+// ---------------------------------------------------------------------------
+
+// A tree of three files whose verdicts depend on each other: keep.c's
+// functions keep or return what they are given, use.c and ops.c call them,
+// ops.c calls through a table of keep.c's functions, and even() and odd()
+// recurse across two files. unity.c #includes them all, as Lua's onelua.c
+// and SQLite's amalgamation do.
+static const char *const tree_files[][2] = {
+    {"t/keep.h", "#ifndef KEEP_H\n"
+                 "#define KEEP_H\n"
+                 "extern int *kept;\n"
+                 "void keep(int *p);\n"
+                 "int look(int *p);\n"
+                 "int *pass(int *p);\n"
+                 "int even(int n, int *p);\n"
+                 "int odd(int n, int *p);\n"
+                 "struct ops { int (*get)(int *); void (*put)(int *); };\n"
+                 "extern const struct ops table;\n"
+                 "#endif\n"},
+    {"t/keep.c", "#include \"keep.h\"\n"
+                 "int *kept;\n"
+                 "void keep(int *p) { kept = p; }\n"
+                 "int look(int *p) { return *p; }\n"
+                 "int *pass(int *p) { return p; }\n"
+                 "int even(int n, int *p) { return n ? odd(n - 1, p) : *p; }\n"
+                 "const struct ops table = {look, keep};\n"},
+    {"t/use.c", "#include \"keep.h\"\n"
+                "int odd(int n, int *p) { return n ? even(n - 1, p) : 0; }\n"
+                "int *give(void) {\n"
+                "  int a = 1, b = 2, c = 3;\n"
+                "  keep(&a);\n"
+                "  int s = look(&b) + even(3, &c);\n"
+                "  return pass(&s);\n"
+                "}\n"},
+    {"t/ops.c", "#include \"keep.h\"\n"
+                "int via_table(void) {\n"
+                "  int d = 4;\n"
+                "  return table.get(&d);\n"
+                "}\n"},
+};
+
+// The table holds look and keep, either of which get may be: d escapes.
+static const char tree_m[] = "t/keep.c:3:16: leaking param: p\n"
+                             "t/keep.c:4:15: p does not escape\n"
+                             "t/keep.c:5:16: leaking param: p to result ~r0 "
+                             "level=0\n"
+                             "t/keep.c:6:22: p does not escape\n"
+                             "t/ops.c:3:7: moved to heap: d\n"
+                             "t/use.c:2:21: p does not escape\n"
+                             "t/use.c:4:7: moved to heap: a\n"
+                             "t/use.c:6:7: moved to heap: s\n";
+
+static char *tree_fixture(void) {
+  char *dir = scratch_dir("tree");
+  char *t = path_join(dir, "t");
+  make_dirs(t);
+  free(t);
+  for (size_t i = 0; i < sizeof tree_files / sizeof *tree_files; i++) {
+    char *p = path_join(dir, tree_files[i][0]);
+    write_text(p, tree_files[i][1]);
+    free(p);
+  }
+  return dir;
+}
+
+// write_unity writes t/unity.c, which includes the tree's .c files.
+static void write_unity(const char *dir) {
+  char *p = path_join(dir, "t/unity.c");
+  write_text(p,
+             "#include \"keep.c\"\n#include \"use.c\"\n#include \"ops.c\"\n");
+  free(p);
+}
+
+START_TEST(tree_cross_file) {
+  char *dir = tree_fixture();
+  spawn_result r = run(dir, "-m", "-q", "t", NULL);
+  expect(&r, 0, tree_m, "");
+  spawn_result_free(&r);
+  free(dir);
+}
+END_TEST
+
+START_TEST(tree_equals_unity) {
+  static const char *const modes[] = {"-m=2", "-m", NULL};
+  char *dir = tree_fixture();
+  write_unity(dir);
+  for (size_t i = 0; i < sizeof modes / sizeof *modes; i++) {
+    const char *mode = modes[i] ? modes[i] : "-q";
+    spawn_result tree = run(dir, mode, "-q", "--exclude", "unity.c", "t", NULL);
+    spawn_result one = run(dir, mode, "-q", "t/unity.c", NULL);
+    bool same = spawn_exited(&tree) && spawn_exited(&one) &&
+                tree.status == one.status && tree.out.len > 0 &&
+                strcmp(strbuf_str(&tree.out), strbuf_str(&one.out)) == 0;
+    char *t = same ? NULL : xstrdup(describe(&tree));
+    ck_assert_msg(same,
+                  "%s: the tree's report differs from unity.c's:\ntree:%s\n"
+                  "unity:%s",
+                  mode, t, describe(&one));
+    spawn_result_free(&tree);
+    spawn_result_free(&one);
+  }
+  free(dir);
+}
+END_TEST
+
+START_TEST(tree_jobs_same) {
+  char *dir = tree_fixture();
+  spawn_result one = run(dir, "-m=2", "-q", "-j1", "--no-cache", "t", NULL);
+  spawn_result two = run(dir, "-m=2", "-q", "-j3", "--no-cache", "t", NULL);
+  bool same = spawn_exited(&one) && spawn_exited(&two) && one.status == 0 &&
+              two.status == 0 &&
+              strcmp(strbuf_str(&one.out), strbuf_str(&two.out)) == 0;
+  char *d1 = same ? NULL : xstrdup(describe(&one));
+  ck_assert_msg(same, "-j1 and -j3 differ:%s%s", d1, describe(&two));
+  spawn_result_free(&one);
+  spawn_result_free(&two);
+  free(dir);
+}
+END_TEST
+
+START_TEST(tree_summary_line) {
+  char *dir = tree_fixture();
+  spawn_result r = run(dir, "t", NULL);
+  ck_assert_msg(spawn_exited(&r) && r.status == 1 &&
+                    matches("^escape-check: 3 files, 3 warnings \\(1 return, "
+                            "2 global\\), [0-9]+\\.[0-9][0-9] s$",
+                            strbuf_str(&r.err)),
+                "want the summary line; got:%s", describe(&r));
+  spawn_result_free(&r);
+  free(dir);
+}
+END_TEST
+
+// The cache gives the same verdicts, and an edit that changes what a
+// function does changes the verdicts of the files that call it.
+START_TEST(tree_cache) {
+  char *dir = tree_fixture();
+  char *cache = path_join(dir, "cache");
+  spawn_result r = run(dir, "-m", "-q", "--cache-dir", cache, "t", NULL);
+  expect(&r, 0, tree_m, "");
+  spawn_result_free(&r);
+  r = run(dir, "-m", "-q", "--cache-dir", cache, "t", NULL);
+  expect(&r, 0, tree_m, "");
+  spawn_result_free(&r);
+  // keep() no longer keeps: a in use.c stays on the stack.
+  char *keep = path_join(dir, "t/keep.c");
+  strbuf text = {0};
+  ck_assert(read_file(keep, &text));
+  char *at = strstr(text.s, "kept = p;");
+  ck_assert_ptr_nonnull(at);
+  memcpy(at, "kept = 0;", 9);
+  write_text(keep, text.s);
+  r = run(dir, "-m", "-q", "--cache-dir", cache, "t", NULL);
+  spawn_result fresh = run(dir, "-m", "-q", "--no-cache", "t", NULL);
+  bool ok = spawn_exited(&r) && r.status == 0 &&
+            strcmp(strbuf_str(&r.out), strbuf_str(&fresh.out)) == 0 &&
+            strstr(strbuf_str(&r.out), "moved to heap: a") == NULL &&
+            strstr(strbuf_str(&r.out), "t/keep.c:3:16: p does not "
+                                       "escape\n") != NULL;
+  char *d1 = ok ? NULL : xstrdup(describe(&r));
+  ck_assert_msg(ok,
+                "after the edit, want the fresh run's report, with a no "
+                "longer moved; got:%s\nfresh:%s",
+                d1, describe(&fresh));
+  spawn_result_free(&r);
+  spawn_result_free(&fresh);
+  strbuf_free(&text);
+  free(keep);
+  free(cache);
+  free(dir);
+}
+END_TEST
+
+// replace_in edits one occurrence of from into to in dir/path.
+static void replace_in(const char *dir, const char *path, const char *from,
+                       const char *to) {
+  char *p = path_join(dir, path);
+  strbuf text = {0}, out = {0};
+  ck_assert(read_file(p, &text));
+  char *at = strstr(text.s, from);
+  ck_assert_msg(at != NULL, "%s: no \"%s\"", path, from);
+  strbuf_printf(&out, "%.*s%s%s", (int)(at - text.s), text.s, to,
+                at + strlen(from));
+  write_text(p, out.s);
+  strbuf_free(&text);
+  strbuf_free(&out);
+  free(p);
+}
+
+// even() and odd() recurse across two files. While even() keeps p, both
+// leak; once the edit takes that away, neither does, though odd()'s cached
+// summary alone would keep the leak alive.
+START_TEST(tree_cache_cycle) {
+  char *dir = tree_fixture();
+  char *cache = path_join(dir, "cache");
+  replace_in(dir, "t/keep.c", "int even(int n, int *p) { return",
+             "int even(int n, int *p) { kept = p; return");
+  spawn_result r = run(dir, "-m", "-q", "--cache-dir", cache, "t", NULL);
+  ck_assert_msg(strstr(strbuf_str(&r.out), "t/use.c:2:21: leaking param: p\n"),
+                "want odd's p leaking; got:%s", describe(&r));
+  spawn_result_free(&r);
+  replace_in(dir, "t/keep.c", "kept = p; return", "return");
+  r = run(dir, "-m", "-q", "--cache-dir", cache, "t", NULL);
+  expect(&r, 0, tree_m, "");
+  spawn_result_free(&r);
+  free(cache);
+  free(dir);
+}
+END_TEST
+
+// The distributed protocol (cache.c): rounds of one --step per file, each
+// parsing its own file and taking the others from the cache, then one
+// final run, give what one run from scratch gives.
+START_TEST(tree_distributed_steps) {
+  static const char *const files[] = {"t/keep.c", "t/ops.c", "t/use.c"};
+  char *dir = tree_fixture();
+  char *cache = path_join(dir, "cache");
+  strbuf db = {0};
+  strbuf_puts(&db, "[");
+  for (size_t i = 0; i < 3; i++)
+    strbuf_printf(&db,
+                  "%s{\"directory\": \"%s\", \"command\": \"cc -c %s\", "
+                  "\"file\": \"%s\"}",
+                  i ? ",\n " : "", dir, files[i], files[i]);
+  strbuf_puts(&db, "]\n");
+  char *p = path_join(dir, "compile_commands.json");
+  write_text(p, db.s);
+  for (int round = 0; round < 3; round++)
+    for (size_t i = 0; i < 3; i++) {
+      spawn_result r = run(dir, "-m", "-q", "--step", "-p", ".", "--cache-dir",
+                           cache, files[i], NULL);
+      ck_assert_msg(spawn_exited(&r) && r.status == 0, "step %s:%s", files[i],
+                    describe(&r));
+      spawn_result_free(&r);
+    }
+  spawn_result r = run(dir, "-m", "-q", "-p", ".", "--cache-dir", cache, NULL);
+  expect(&r, 0, tree_m, "");
+  spawn_result_free(&r);
+  r = run(dir, "-m", "--step", "t/use.c", NULL);
+  usage_error(&r, "escape-check: error: --step needs the cache (--cache-dir "
+                  "DIR)\n");
+  spawn_result_free(&r);
+  strbuf_free(&db);
+  free(p);
+  free(cache);
+  free(dir);
+}
+END_TEST
+
+// A compilation database: `command` and `arguments` entries, paths relative
+// to `directory`, a response file, an option clang does not know, an entry
+// for C++; PATHs select what is reported, the rest still counts.
+START_TEST(compile_commands) {
+  char *dir = tree_fixture();
+  char *b = path_join(dir, "b");
+  make_dirs(b);
+  char *inc = path_join(dir, "inc");
+  make_dirs(inc);
+  char *p = path_join(dir, "inc/flag.h");
+  write_text(p, "#define FROM_INC 1\n");
+  free(p);
+  p = path_join(dir, "b/use.rsp");
+  write_text(p, "-DFROM_RSP=1\n");
+  free(p);
+  // use.c must see both macros, or it does not compile.
+  p = path_join(dir, "t/use.c");
+  strbuf text = {0};
+  ck_assert(read_file(p, &text));
+  strbuf_puts(&text, "#include \"flag.h\"\n#if !FROM_INC || !FROM_RSP\n#error "
+                     "flags\n#endif\n");
+  write_text(p, text.s);
+  free(p);
+  strbuf db = {0};
+  strbuf_printf(
+      &db,
+      "[{\"directory\": \"%s/b\", \"command\": \"gcc -c "
+      "-fconserve-stack -o keep.o ../t/keep.c\", \"file\": "
+      "\"../t/keep.c\"},\n"
+      " {\"directory\": \"%s/b\", \"command\": \"gcc -c ../t/ops.c\", "
+      "\"file\": \"%s/t/ops.c\"},\n"
+      " {\"directory\": \"%s/b\", \"arguments\": [\"gcc\", \"-I\", "
+      "\"../inc\", \"@use.rsp\", \"-MD\", \"-MF\", \"use.d\", "
+      "\"-c\", \"../t/use.c\"], \"file\": \"../t/use.c\"},\n"
+      " {\"directory\": \"%s/b\", \"command\": \"g++ -c x.cc\", "
+      "\"file\": \"x.cc\"}]\n",
+      dir, dir, dir, dir, dir);
+  p = path_join(dir, "b/compile_commands.json");
+  write_text(p, db.s);
+  free(p);
+  spawn_result r = run(dir, "-m", "-q", "-p", "b", NULL);
+  expect(&r, 0, tree_m,
+         "escape-check: note: b/compile_commands.json: 1 entry for files "
+         "other than C skipped\n"
+         "escape-check: note: t/keep.c: dropped option clang does not know: "
+         "-fconserve-stack\n");
+  spawn_result_free(&r);
+  // Found in build/ without -p; a PATH selects use.c, whose verdicts still
+  // know keep.c's functions.
+  char *build = path_join(dir, "build");
+  ck_assert_int_eq(rename(b, build), 0);
+  p = path_join(dir, "build/compile_commands.json");
+  strbuf moved = {0};
+  ck_assert(read_file(p, &moved));
+  for (char *q; (q = strstr(moved.s, "/b\"")) != NULL;)
+    memmove(q + 6, q + 2, strlen(q + 2) + 1), memcpy(q, "/build", 6);
+  write_text(p, moved.s);
+  free(p);
+  r = run(dir, "-m", "-q", "t/use.c", NULL);
+  expect(&r, 0,
+         "t/use.c:2:21: p does not escape\n"
+         "t/use.c:4:7: moved to heap: a\n"
+         "t/use.c:6:7: moved to heap: s\n",
+         "escape-check: note: using build/compile_commands.json (-p DIR to "
+         "choose)\n"
+         "escape-check: note: build/compile_commands.json: 1 entry for files "
+         "other than C skipped\n"
+         "escape-check: note: t/keep.c: dropped option clang does not know: "
+         "-fconserve-stack\n");
+  spawn_result_free(&r);
+  strbuf_free(&moved);
+  strbuf_free(&db);
+  strbuf_free(&text);
+  free(build);
+  free(inc);
+  free(b);
+  free(dir);
+}
+END_TEST
+
+// A build's -Werror does not stop a file on a warning clang has and GCC
+// does not: files are parsed without warnings.
+START_TEST(build_werror_ignored) {
+  char *dir = fixture();
+  char *p = path_join(dir, "proto.c");
+  write_text(p, "int g();\nint *f(void) {\n  int x = 0;\n  return &x;\n}\n");
+  spawn_result r =
+      run(dir, "-m", "proto.c", "--", "-Werror", "-Wstrict-prototypes", NULL);
+  expect(&r, 0, "proto.c:3:7: moved to heap: x\n", "");
+  spawn_result_free(&r);
+  free(p);
+  free(dir);
+}
+END_TEST
+
+START_TEST(bad_compile_commands) {
+  char *dir = fixture();
+  char *p = path_join(dir, "cc.json");
+  write_text(p, "[{\"directory\": ");
+  free(p);
+  spawn_result r = run(dir, "--compile-commands", "cc.json", NULL);
+  usage_error(&r, "escape-check: error: cc.json: not a compilation database: "
+                  "Expected string as value. (a JSON array of entries with "
+                  "\"directory\", \"file\" and \"command\" or "
+                  "\"arguments\")\n");
+  spawn_result_free(&r);
+  free(dir);
+}
+END_TEST
+
+// ---------------------------------------------------------------------------
+// Which warnings are shown
+// ---------------------------------------------------------------------------
+
+static const char two_kinds[] = "int *g;\n"
+                                "int *ret(void) {\n"
+                                "  int x = 0;\n"
+                                "  return &x;\n"
+                                "}\n"
+                                "void glob(void) {\n"
+                                "  int y = 0;\n"
+                                "  g = &y;\n"
+                                "}\n";
+
+// warning_lines returns the warning lines of out, one per line.
+static char *warning_lines(const char *out) {
+  strbuf b = {0};
+  for (const char *p = out; *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+    if (strstr(p, ": warning: ") && (!nl || strstr(p, ": warning: ") < nl))
+      strbuf_append(&b, p, n);
+    if (strstr(p, ": error: ") && (!nl || strstr(p, ": error: ") < nl))
+      strbuf_append(&b, p, n);
+    p += n;
+  }
+  return b.s ? b.s : xstrdup("");
+}
+
+static void expect_warnings(const spawn_result *r, int status,
+                            const char *want) {
+  char *got = warning_lines(strbuf_str(&r->out));
+  ck_assert_msg(spawn_exited(r) && r->status == status && !strcmp(got, want),
+                "want status %d and warnings:\n%s\ngot:%s", status, want,
+                describe(r));
+  free(got);
+}
+
+static const char ret_warning[] =
+    "k.c:4:10: warning: address of local variable 'x' escapes: returned to "
+    "caller [-Wescape-return]\n";
+static const char glob_warning[] =
+    "k.c:8:7: warning: address of local variable 'y' escapes: stored in "
+    "global 'g' [-Wescape-global]\n";
+
+START_TEST(warning_switches) {
+  char *dir = fixture();
+  char *p = path_join(dir, "k.c");
+  write_text(p, two_kinds);
+  spawn_result r = run(dir, "k.c", NULL);
+  strbuf both = {0};
+  strbuf_printf(&both, "%s%s", ret_warning, glob_warning);
+  expect_warnings(&r, 1, both.s);
+  spawn_result_free(&r);
+  r = run(dir, "-Wno-escape-global", "k.c", NULL);
+  expect_warnings(&r, 1, ret_warning);
+  spawn_result_free(&r);
+  r = run(dir, "-Wno-escape", "-Wescape-global", "k.c", NULL);
+  expect_warnings(&r, 1, glob_warning);
+  spawn_result_free(&r);
+  r = run(dir, "-Wno-escape-global", "-Wno-escape-return", "k.c", NULL);
+  expect(&r, 0, "", "");
+  spawn_result_free(&r);
+  r = run(dir, "-Werror", "-Wno-escape-global", "k.c", NULL);
+  expect_warnings(&r, 1,
+                  "k.c:4:10: error: address of local variable 'x' escapes: "
+                  "returned to caller [-Werror,-Wescape-return]\n");
+  spawn_result_free(&r);
+  strbuf_free(&both);
+  free(p);
+  free(dir);
+}
+END_TEST
+
+START_TEST(inline_suppression) {
+  static const char *const marks[][2] = {
+      {"  return &x; // NOLINT(escape-return)\n", ""},
+      {"  return &x; // NOLINT\n", ""},
+      {"  // NOLINTNEXTLINE(escape-*)\n  return &x;\n", ""},
+      {"  return &x; // escape-check: ignore[return]\n", ""},
+      {"  // escape-check: ignore\n  return &x;\n", ""},
+      {"  return &x; // NOLINT(escape-global)\n", "warn"},
+      {"  return &x; // NOLINTNEXTLINE(escape-return)\n", "warn"},
+      {"  return &x; // escape-check: ignore[call, global]\n", "warn"},
+  };
+  char *dir = fixture();
+  char *p = path_join(dir, "s.c");
+  for (size_t i = 0; i < sizeof marks / sizeof *marks; i++) {
+    strbuf src = {0};
+    strbuf_printf(&src, "int *ret(void) {\n  int x = 0;\n%s}\n", marks[i][0]);
+    write_text(p, src.s);
+    spawn_result r = run(dir, "s.c", NULL);
+    bool warned = strstr(strbuf_str(&r.out), ": warning: ") != NULL;
+    ck_assert_msg(spawn_exited(&r) && r.status == (*marks[i][1] ? 1 : 0) &&
+                      warned == (*marks[i][1] != 0),
+                  "%s: want %s; got:%s", marks[i][0],
+                  *marks[i][1] ? "the warning" : "it suppressed", describe(&r));
+    spawn_result_free(&r);
+    strbuf_free(&src);
+  }
+  free(p);
+  free(dir);
+}
+END_TEST
+
+START_TEST(baseline) {
+  char *dir = fixture();
+  char *p = path_join(dir, "k.c");
+  write_text(p, two_kinds);
+  spawn_result r = run(dir, "--write-baseline", "base.txt", "k.c", NULL);
+  ck_assert_msg(spawn_exited(&r) && r.status == 1, "got:%s", describe(&r));
+  spawn_result_free(&r);
+  char *b = path_join(dir, "base.txt");
+  strbuf text = {0};
+  ck_assert(read_file(b, &text));
+  ck_assert_str_eq(text.s,
+                   "# escape-check baseline: FILE<TAB>KIND<TAB>MESSAGE, one "
+                   "line per warning\n"
+                   "k.c\treturn\taddress of local variable 'x' escapes: "
+                   "returned to caller\n"
+                   "k.c\tglobal\taddress of local variable 'y' escapes: "
+                   "stored in global 'g'\n");
+  r = run(dir, "--baseline", "base.txt", "k.c", NULL);
+  expect(&r, 0, "", "");
+  spawn_result_free(&r);
+  // Lines moved and a new warning: only the new one is reported.
+  strbuf more = {0};
+  strbuf_printf(&more,
+                "\n\n%sint *ret2(void) {\n  int z = 0;\n  return "
+                "&z;\n}\n",
+                two_kinds);
+  write_text(p, more.s);
+  r = run(dir, "--baseline", "base.txt", "k.c", NULL);
+  expect_warnings(&r, 1,
+                  "k.c:14:10: warning: address of local variable 'z' "
+                  "escapes: returned to caller [-Wescape-return]\n");
+  spawn_result_free(&r);
+  r = run(dir, "--baseline", "nothere.txt", "k.c", NULL);
+  usage_error(&r, "escape-check: error: --baseline nothere.txt: No such file "
+                  "or directory\n");
+  spawn_result_free(&r);
+  strbuf_free(&more);
+  strbuf_free(&text);
+  free(b);
+  free(p);
+  free(dir);
+}
+END_TEST
+
+// ---------------------------------------------------------------------------
+// Bad input: a reason each, and the run goes on
+// ---------------------------------------------------------------------------
+
+START_TEST(bad_paths) {
+  char *dir = fixture();
+  char *d = path_join(dir, "d");
+  char *sub = path_join(dir, "d/sub/empty");
+  make_dirs(sub);
+  char *p = path_join(dir, "d/sub/r.c");
+  write_text(p, returns_local);
+  free(p);
+  p = path_join(dir, "d/sub/loop");
+  ck_assert_int_eq(symlink(".", p), 0);
+  free(p);
+  p = path_join(dir, "d/sub/up");
+  ck_assert_int_eq(symlink("..", p), 0);
+  free(p);
+  p = path_join(dir, "d/dangling.c");
+  ck_assert_int_eq(symlink("nowhere.c", p), 0);
+  free(p);
+  p = path_join(dir, "d/fifo.c");
+  ck_assert_int_eq(mkfifo(p, 0600), 0);
+  free(p);
+  p = path_join(dir, "-");
+  write_text(p, returns_local);
+  free(p);
+  spawn_result r = run(dir, "-m", "-q", "d", "-", NULL);
+  expect(&r, 3,
+         "d/sub/r.c:2:7: moved to heap: x\n"
+         "-:2:7: moved to heap: x\n",
+         "escape-check: note: d/sub/loop: skipped, a symbolic link to a "
+         "directory above it\n"
+         "escape-check: note: d/sub/up: skipped, a symbolic link to a "
+         "directory above it\n"
+         "escape-check: error: d/dangling.c: cannot read: No such file or "
+         "directory\n"
+         "escape-check: error: d/fifo.c: not a regular file\n");
+  free(d);
+  free(sub);
+  spawn_result_free(&r);
+  free(dir);
+}
+END_TEST
+
+// libclang's parser overflows its stack on a 300,000-deep expression: that
+// file is named, and the others are still analyzed.
+START_TEST(crash_isolated) {
+  char *dir = fixture();
+  char *p = path_join(dir, "deep.c");
+  strbuf src = {0};
+  strbuf_puts(&src, "int f(int x) { return ");
+  for (int i = 0; i < 300000; i++)
+    strbuf_puts(&src, "!");
+  strbuf_puts(&src, "x; }\n");
+  write_text(p, src.s);
+  spawn_result r =
+      run(dir, "-m", "-q", "-j2", "r.c", "deep.c", "clean.c", NULL);
+  ck_assert_msg(spawn_exited(&r) && r.status == 3 &&
+                    !strcmp(strbuf_str(&r.out), moved_x) &&
+                    matches("^escape-check: error: deep\\.c: libclang or the "
+                            "analysis crashed on it \\(",
+                            strbuf_str(&r.err)),
+                "want deep.c named and r.c reported; got:%s", describe(&r));
+  spawn_result_free(&r);
+  strbuf_free(&src);
+  free(p);
+  free(dir);
+}
+END_TEST
+
+static void add_tree_tests(TCase *tc) {
+  tcase_add_test(tc, tree_cross_file);
+  tcase_add_test(tc, tree_equals_unity);
+  tcase_add_test(tc, tree_jobs_same);
+  tcase_add_test(tc, tree_summary_line);
+  tcase_add_test(tc, tree_cache);
+  tcase_add_test(tc, tree_cache_cycle);
+  tcase_add_test(tc, tree_distributed_steps);
+  tcase_add_test(tc, compile_commands);
+  tcase_add_test(tc, bad_compile_commands);
+  tcase_add_test(tc, build_werror_ignored);
+  tcase_add_test(tc, warning_switches);
+  tcase_add_test(tc, inline_suppression);
+  tcase_add_test(tc, baseline);
+  tcase_add_test(tc, bad_paths);
+  tcase_add_test(tc, crash_isolated);
+}
 
 int main(int argc, char **argv) {
   if (argc != 2) {
@@ -409,7 +1056,9 @@ int main(int argc, char **argv) {
   tcase_add_test(tc, directory_recursive);
   tcase_add_test(tc, clean_exit_0);
   tcase_add_test(tc, warning_exit_1);
-  tcase_add_test(tc, syntax_error_exit_1);
+  tcase_add_test(tc, syntax_error_exit_3);
+  tcase_add_test(tc, bad_option_values);
+  add_tree_tests(tc);
   suite_add_tcase(s, tc);
   return suite_run(s, NULL);
 }

@@ -310,9 +310,9 @@ static void save(fuzz *fz, const char *how, const char *log) {
   strbuf_free(&err);
 }
 
-// supervise runs workers until fz->inputs inputs ran or time is up, and
+// run_workers runs workers until fz->inputs inputs ran or time is up, and
 // returns the number of failures.
-static uint64_t supervise(fuzz *fz) {
+static uint64_t run_workers(fuzz *fz) {
   shared *sh = fz->sh;
   double start = now(), deadline = fz->seconds > 0 ? start + fz->seconds : 1e18;
   uint64_t failures = 0;
@@ -459,7 +459,7 @@ int main(int argc, char **argv) {
     perror("escape-fuzz: mmap");
     return 2;
   }
-  uint64_t failures = supervise(&fz);
+  uint64_t failures = run_workers(&fz);
   munmap(fz.sh, sizeof(shared));
   for (int k = 0; k < fz.nseeds; k++) {
     strbuf_free(&fz.seeds[k]);
