@@ -99,36 +99,6 @@ static void hash_hex(hash128 h, char out[33]) {
            (unsigned long long)h.b);
 }
 
-// read_all returns the contents of path (malloc'd) and its size.
-static char *read_all(const char *path, size_t *size) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0)
-    return NULL;
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return NULL;
-  }
-  size_t cap = st.st_size + 1, n = 0;
-  char *buf = malloc(cap);
-  for (;;) {
-    if (n == cap - 1) {
-      cap *= 2;
-      buf = realloc(buf, cap);
-    }
-    ssize_t r = read(fd, buf + n, cap - 1 - n);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      break;
-    n += r;
-  }
-  close(fd);
-  buf[n] = 0;
-  *size = n;
-  return buf;
-}
-
 // Hashes of files already read in this run.
 typedef struct {
   char *path;
@@ -157,7 +127,7 @@ static const char *file_hex(cache *c, const char *path) {
   file_hash *f = &c->files[c->nfiles++];
   f->path = strdup(path);
   size_t n;
-  char *data = read_all(path, &n);
+  char *data = read_whole_file(path, &n);
   f->missing = !data;
   if (data) {
     hash128 h = hash_start();
@@ -172,7 +142,7 @@ cache *cache_open(const char *dir, int m) {
   if (!dir)
     return NULL;
   size_t n;
-  char *self = read_all("/proc/self/exe", &n);
+  char *self = read_whole_file("/proc/self/exe", &n);
   if (!self)
     return NULL;
   cache *c = calloc(1, sizeof(cache));
@@ -346,7 +316,7 @@ bool cache_lookup(cache *c, const source_file *s, int argc,
   if (!path)
     return false;
   size_t size;
-  char *text = read_all(path, &size);
+  char *text = read_whole_file(path, &size);
   free(path);
   if (!text)
     return false;

@@ -22,16 +22,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *xstrdup(const char *s) {
-  char *p = strdup(s);
-  if (!p)
-    abort();
-  return p;
-}
-
 static char *absolute(const char *dir, const char *path) {
   if (path[0] == '/' || !dir || !dir[0])
-    return xstrdup(path);
+    return must_strdup(path);
   size_t n = strlen(dir) + strlen(path) + 2;
   char *p = malloc(n);
   if (!p)
@@ -101,7 +94,7 @@ static void clean_command(source_file *s, CXCompileCommand cmd, const char *dir,
         const char *o = path_options[k];
         size_t len = strlen(o);
         if (!strcmp(a, o) && i + 1 < n) {
-          push_arg(s, xstrdup(a));
+          push_arg(s, must_strdup(a));
           CXString vs = clang_CompileCommand_getArg(cmd, ++i);
           push_arg(s, absolute(dir, clang_getCString(vs)));
           clang_disposeString(vs);
@@ -120,7 +113,7 @@ static void clean_command(source_file *s, CXCompileCommand cmd, const char *dir,
         }
       }
       if (!kept)
-        push_arg(s, xstrdup(a));
+        push_arg(s, must_strdup(a));
     }
     clang_disposeString(as);
   }
@@ -133,9 +126,9 @@ static char *display_path(const char *file) {
   if (getcwd(cwd, sizeof cwd)) {
     size_t n = strlen(cwd);
     if (!strncmp(file, cwd, n) && file[n] == '/')
-      return xstrdup(file + n + 1);
+      return must_strdup(file + n + 1);
   }
-  return xstrdup(file);
+  return must_strdup(file);
 }
 
 // under says whether file is path or inside directory path (both made
@@ -227,7 +220,7 @@ int load_compile_commands(const char *json, const vec *selected,
   for (int i = 0; i < selected->len; i++) {
     char r[PATH_MAX];
     if (realpath(selected->items[i], r)) {
-      vec_push(&sel, xstrdup(r));
+      vec_push(&sel, must_strdup(r));
     } else {
       fprintf(stderr, "escape-check: error: %s: %s\n",
               (char *)selected->items[i], strerror(errno));
@@ -247,7 +240,7 @@ int load_compile_commands(const char *json, const vec *selected,
     char r[PATH_MAX];
     if (realpath(file, r)) {
       free(file);
-      file = xstrdup(r);
+      file = must_strdup(r);
     }
     // Files outside the selection are analyzed too, for what their
     // functions do, but not reported.
@@ -263,7 +256,7 @@ int load_compile_commands(const char *json, const vec *selected,
       char *shown = display_path(file);
       if (!excluded(globs, shown) && !excluded(globs, file)) {
         source_file *s = source_list_add(out, shown);
-        s->dbfile = xstrdup(file);
+        s->dbfile = must_strdup(file);
         s->context = !wanted;
         clean_command(s, cmd, d, file);
         kept += wanted;

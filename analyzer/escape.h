@@ -43,6 +43,13 @@ struct arena {
   size_t used, cap;
 };
 
+// must_strdup is strdup that stops the program when memory runs out.
+char *must_strdup(const char *s);
+// read_whole_file returns a regular file's bytes, NUL-terminated (malloc'd),
+// and their number; NULL when path is not a readable regular file (a FIFO
+// is refused, not waited on).
+char *read_whole_file(const char *path, size_t *size);
+
 void *arena_alloc(arena *a, size_t size); // zeroed, 16-byte aligned
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);

@@ -82,17 +82,7 @@ static void load(file_text *t, const char *path) {
   t->text = NULL;
   t->size = 0;
   t->path = strdup(path);
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return;
-  char buf[65536];
-  size_t n;
-  FILE *m = open_memstream(&t->text, &t->size);
-  while (m && (n = fread(buf, 1, sizeof buf, f)) > 0)
-    fwrite(buf, 1, n, m);
-  if (m)
-    fclose(m);
-  fclose(f);
+  t->text = read_whole_file(path, &t->size);
 }
 
 // line_of returns line n (1-based) of t, with its length in *len.

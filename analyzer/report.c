@@ -37,13 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_flag[ESC_KINDS] = {
-    [ESC_RETURN] = "-Wescape-return", [ESC_GLOBAL] = "-Wescape-global",
-    [ESC_HEAP] = "-Wescape-heap",     [ESC_PARAM] = "-Wescape-param",
-    [ESC_CALL] = "-Wescape-call",     [ESC_THREAD] = "-Wescape-thread",
-    [ESC_SCOPE] = "-Wescape-scope",
-};
-
 bool cursor_position(unit *u, CXCursor c, unsigned *line, unsigned *col) {
   CXFile f;
   clang_getExpansionLocation(clang_getCursorLocation(c), &f, line, col, NULL);
@@ -426,9 +419,10 @@ static void warn(unit *u, location *l) {
   unsigned line = 0, col = 0;
   cursor_position(u, at, &line, &col);
   textbuf b = {0};
-  textbuf_printf(&b, "%s: warning: address of %s escapes: %s [%s]\n",
-                 position(u, at), subject, how,
-                 kind_flag[l->why] ? kind_flag[l->why] : "-Wescape");
+  const char *kind = escape_kind_name(l->why);
+  textbuf_printf(&b, "%s: warning: address of %s escapes: %s [-Wescape%s%s]\n",
+                 position(u, at), subject, how, kind ? "-" : "",
+                 kind ? kind : "");
   if (l->explanation)
     textbuf_printf(&b, "%s", l->explanation);
   dangle_note(u, &b, l);

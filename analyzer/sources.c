@@ -22,15 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *xstrdup(const char *s) {
-  char *p = strdup(s);
-  if (!p) {
-    fputs("escape-check: fatal error: out of memory\n", stderr);
-    abort();
-  }
-  return p;
-}
-
 static char *join(const char *dir, const char *name) {
   size_t n = strlen(dir) + strlen(name) + 2;
   char *p = malloc(n);
@@ -50,7 +41,7 @@ static source_file *add_source(source_list *l, const char *path) {
   }
   source_file *s = &l->items[l->len++];
   memset(s, 0, sizeof *s);
-  s->path = xstrdup(path);
+  s->path = must_strdup(path);
   return s;
 }
 
@@ -58,7 +49,7 @@ void source_fail(source_file *s, const char *fmt, const char *arg) {
   char buf[1024];
   snprintf(buf, sizeof buf, fmt, arg);
   free(s->error);
-  s->error = xstrdup(buf);
+  s->error = must_strdup(buf);
   s->failed = true;
 }
 

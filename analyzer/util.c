@@ -10,10 +10,14 @@
 // the deep stack its recursion over the AST needs.
 #include "escape.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum { CHUNK = 1 << 20 };
 
@@ -24,6 +28,40 @@ static void *xrealloc(void *p, size_t n) {
     abort();
   }
   return q;
+}
+
+char *must_strdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  return memcpy(xrealloc(NULL, n), s, n);
+}
+
+char *read_whole_file(const char *path, size_t *size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0)
+    return NULL;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return NULL;
+  }
+  size_t cap = st.st_size + 1, n = 0;
+  char *buf = xrealloc(NULL, cap);
+  for (;;) {
+    if (n == cap - 1) {
+      cap *= 2;
+      buf = xrealloc(buf, cap);
+    }
+    ssize_t r = read(fd, buf + n, cap - 1 - n);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      break;
+    n += r;
+  }
+  close(fd);
+  buf[n] = 0;
+  *size = n;
+  return buf;
 }
 
 void *arena_alloc(arena *a, size_t size) {
