@@ -122,10 +122,10 @@ static const char *file_hex(cache *c, const char *path) {
       return c->files[i].missing ? NULL : c->files[i].hex;
   if (c->nfiles == c->cap) {
     c->cap = c->cap ? 2 * c->cap : 256;
-    c->files = realloc(c->files, c->cap * sizeof(file_hash));
+    c->files = must_realloc(c->files, c->cap * sizeof(file_hash));
   }
   file_hash *f = &c->files[c->nfiles++];
-  f->path = strdup(path);
+  f->path = must_strdup(path);
   size_t n;
   char *data = read_whole_file(path, &n);
   f->missing = !data;
@@ -145,7 +145,7 @@ cache *cache_open(const char *dir, int m) {
   char *self = read_whole_file("/proc/self/exe", &n);
   if (!self)
     return NULL;
-  cache *c = calloc(1, sizeof(cache));
+  cache *c = must_calloc(1, sizeof(cache));
   hash128 h = hash_start();
   hash_bytes(&h, self, n);
   free(self);
@@ -155,10 +155,10 @@ cache *cache_open(const char *dir, int m) {
   hash_hex(h, c->tool);
   c->m = m;
   size_t len = strlen(dir) + 16;
-  c->dir = malloc(len);
+  c->dir = must_malloc(len);
   snprintf(c->dir, len, "%s/v%d", dir, FORMAT_VERSION);
   // Make DIR and DIR/vN; a cache that cannot be made is no cache.
-  char *p = strdup(c->dir);
+  char *p = must_strdup(c->dir);
   for (char *s = p + 1; *s; s++)
     if (*s == '/') {
       *s = 0;
@@ -206,7 +206,7 @@ static char *entry_path(cache *c, const source_file *s, int argc,
   char hex[33];
   hash_hex(h, hex);
   size_t n = strlen(c->dir) + 40;
-  char *path = malloc(n);
+  char *path = must_malloc(n);
   snprintf(path, n, "%s/%s", c->dir, hex);
   return path;
 }
@@ -246,7 +246,7 @@ static void summary_text(FILE *out, const func *f) {
 static void summary_hex(const func *f, char out[33]) {
   char *text = NULL;
   size_t n = 0;
-  FILE *m = open_memstream(&text, &n);
+  FILE *m = must_open_memstream(&text, &n);
   if (f && f->summary)
     summary_text(m, f);
   else
@@ -383,7 +383,7 @@ bool cache_lookup(cache *c, const source_file *s, int argc,
   if (sscanf(p, "reports %d\n%n", &n, &used) < 1 || !used)
     goto done;
   p += used;
-  e->reports = calloc(n ? n : 1, sizeof(report));
+  e->reports = must_calloc(n, sizeof(report));
   for (int i = 0; i < n; i++) {
     unsigned line, col;
     unsigned long len;
@@ -391,7 +391,7 @@ bool cache_lookup(cache *c, const source_file *s, int argc,
         len > (unsigned long)(end - p - used))
       goto done;
     p += used;
-    char *t = malloc(len + 1);
+    char *t = must_malloc(len + 1);
     memcpy(t, p, len);
     t[len] = 0;
     p += len;
@@ -469,12 +469,12 @@ void cache_store(cache *c, const source_file *s, int argc,
     return;
   char *incs = NULL, *body = NULL;
   size_t nincs = 0, nbody = 0;
-  FILE *fi = open_memstream(&incs, &nincs);
+  FILE *fi = must_open_memstream(&incs, &nincs);
   int count = 0;
   void *env[3] = {c, fi, &count};
   clang_getInclusions(u->tu, write_include, env);
   fclose(fi);
-  FILE *f = open_memstream(&body, &nbody);
+  FILE *f = must_open_memstream(&body, &nbody);
   int nexports = 0;
   for (int i = 0; i < u->all_funcs.len; i++) {
     func *fn = u->all_funcs.items[i];

@@ -197,9 +197,7 @@ static func *defined_elsewhere(unit *u, CXCursor d) {
 }
 
 void unit_import(unit *u, const char *name, func *fn) {
-  import *im = malloc(sizeof(import));
-  if (!im)
-    abort();
+  import *im = must_malloc(sizeof(import));
   *im = (import){name, fn};
   vec_push(&u->imports, im);
 }

@@ -26,9 +26,7 @@ static char *absolute(const char *dir, const char *path) {
   if (path[0] == '/' || !dir || !dir[0])
     return must_strdup(path);
   size_t n = strlen(dir) + strlen(path) + 2;
-  char *p = malloc(n);
-  if (!p)
-    abort();
+  char *p = must_malloc(n);
   snprintf(p, n, "%s/%s", dir, path);
   return p;
 }
@@ -62,9 +60,7 @@ static bool output_option(const char *a, bool *takes_value) {
 }
 
 static void push_arg(source_file *s, char *a) {
-  s->argv = realloc(s->argv, (s->argc + 2) * sizeof(char *));
-  if (!s->argv)
-    abort();
+  s->argv = must_realloc(s->argv, (s->argc + 2) * sizeof(char *));
   s->argv[s->argc++] = a;
   s->argv[s->argc] = NULL;
 }
@@ -105,7 +101,7 @@ static void clean_command(source_file *s, CXCompileCommand cmd, const char *dir,
           const char *v = a[len] == '=' ? a + len + 1 : a + len;
           char *p = absolute(dir, v);
           size_t m = strlen(a) + strlen(p) + 2;
-          kept = malloc(m);
+          kept = must_malloc(m);
           snprintf(kept, m, "%.*s%s", (int)(v - a), a, p);
           free(p);
           push_arg(s, kept);

@@ -234,11 +234,7 @@ static bool parse(const char *text, diag *d) {
   int lines = 0;
   for (const char *q = end + 1; *q; q++)
     lines += *q == '\n';
-  d->notes = calloc(lines ? lines : 1, sizeof *d->notes);
-  if (!d->notes) {
-    fputs("escape-check: fatal error: out of memory\n", stderr);
-    abort();
-  }
+  d->notes = must_calloc(lines, sizeof *d->notes);
   for (const char *s = end + 1; *s; s = end + 1)
     if (!(end = strchr(s, '\n')) || !parse_line(&ps, s, end))
       return false;

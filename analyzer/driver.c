@@ -74,7 +74,7 @@ static int unknown_options(CXTranslationUnit tu, vec *out) {
         if (!strncmp(text, patterns[k], len)) {
           const char *end = strchr(text + len, '\'');
           if (end) {
-            vec_push(out, strndup(text + len, end - (text + len)));
+            vec_push(out, must_strndup(text + len, end - (text + len)));
             found++;
           }
         }
@@ -102,16 +102,14 @@ static CXTranslationUnit parse_source(pool *p, CXIndex idx, source_file *s,
   char *dashed = NULL;
   if (s->path[0] == '-') {
     size_t len = strlen(s->path) + 3;
-    dashed = malloc(len);
+    dashed = must_malloc(len);
     snprintf(dashed, len, "./%s", s->path);
   }
   const char *path = dashed ? dashed : s->path;
   vec drop = {0};
   for (int attempt = 0;; attempt++) {
     int n = 0;
-    const char **args = malloc((s->argc + cfg->argc + 4) * sizeof(char *));
-    if (!args)
-      abort();
+    const char **args = must_malloc((s->argc + cfg->argc + 4) * sizeof(char *));
     if (!is_c_file(path)) { // named explicitly: C, whatever its name says
       args[n++] = "-x";
       args[n++] = "c";
@@ -130,7 +128,7 @@ static CXTranslationUnit parse_source(pool *p, CXIndex idx, source_file *s,
     free(args);
     if (!tu) {
       r->failed = true;
-      r->error = strdup("libclang could not parse it");
+      r->error = must_strdup("libclang could not parse it");
       break;
     }
     if (status && attempt < 4 && unknown_options(tu, &drop) > 0) {
@@ -140,14 +138,14 @@ static CXTranslationUnit parse_source(pool *p, CXIndex idx, source_file *s,
     if (status) {
       char *text = NULL;
       size_t len = 0;
-      FILE *f = open_memstream(&text, &len);
+      FILE *f = must_open_memstream(&text, &len);
       if (f) {
         tu_errors(tu, f);
         fclose(f);
       }
       r->diagnostics = text;
       r->failed = true;
-      r->error = strdup("clang reported errors");
+      r->error = must_strdup("clang reported errors");
       clang_disposeTranslationUnit(tu);
       tu = NULL;
     }
@@ -158,7 +156,7 @@ static CXTranslationUnit parse_source(pool *p, CXIndex idx, source_file *s,
                 "escape-check: note: %s: dropped option clang does not "
                 "know: %s\n",
                 s->path, (char *)drop.items[i]);
-        vec_push(&p->dropped, strdup(drop.items[i]));
+        vec_push(&p->dropped, must_strdup(drop.items[i]));
       }
     pthread_mutex_unlock(&p->lock);
     for (int i = 0; i < drop.len; i++)
@@ -219,7 +217,7 @@ static int by_size_descending(const void *a, const void *b, void *arg) {
 // crash names its file; then the rest on cfg->jobs threads.
 static void run_pool(pool *p) {
   int n = p->sources->len;
-  int *order = malloc((n ? n : 1) * sizeof(int));
+  int *order = must_malloc(n * sizeof(int));
   int k = 0;
   for (int i = 0; i < n; i++)
     if (p->sources->items[i].suspect)
@@ -230,7 +228,7 @@ static void run_pool(pool *p) {
       order[k++] = i;
   // The largest files first, so that no thread is left with a big one at
   // the end while the others wait.
-  off_t *sizes = malloc((size_t)(n > 0 ? n : 1) * sizeof(off_t));
+  off_t *sizes = must_malloc((size_t)(n > 0 ? n : 1) * sizeof(off_t));
   for (int i = 0; i < n; i++) {
     struct stat st;
     sizes[i] = stat(p->sources->items[i].path, &st) == 0 ? st.st_size : 0;
@@ -247,8 +245,8 @@ static void run_pool(pool *p) {
   p->order_len = n;
   atomic_store(&p->next, suspects);
   int jobs = p->cfg->jobs < 1 ? 1 : p->cfg->jobs;
-  pthread_t *threads = calloc(jobs, sizeof(pthread_t));
-  bool *started = calloc(jobs, sizeof(bool));
+  pthread_t *threads = must_calloc(jobs, sizeof(pthread_t));
+  bool *started = must_calloc(jobs, sizeof(bool));
   for (int t = 0; t < jobs; t++) {
     pthread_attr_t attr;
     pthread_attr_init(&attr);
@@ -323,12 +321,12 @@ static void file_connect(file_graph *g, int v) {
 static bool parse_cycles(pool *p, program *prog, cache_entry *entries) {
   int n = p->sources->len;
   file_graph g = {.n = n};
-  g.out = calloc(n ? n : 1, sizeof(vec));
-  g.index = calloc(n ? n : 1, sizeof(int));
-  g.low = calloc(n ? n : 1, sizeof(int));
-  g.stack = calloc(n ? n : 1, sizeof(int));
-  g.scc = calloc(n ? n : 1, sizeof(int));
-  g.on_stack = calloc(n ? n : 1, sizeof(bool));
+  g.out = must_calloc(n, sizeof(vec));
+  g.index = must_calloc(n, sizeof(int));
+  g.low = must_calloc(n, sizeof(int));
+  g.stack = must_calloc(n, sizeof(int));
+  g.scc = must_calloc(n, sizeof(int));
+  g.on_stack = must_calloc(n, sizeof(bool));
   for (int i = 0; i < n; i++) {
     if (entries[i].valid) {
       for (int k = 0; k < entries[i].imports.len; k++) {
@@ -345,8 +343,8 @@ static bool parse_cycles(pool *p, program *prog, cache_entry *entries) {
     if (!g.index[i])
       file_connect(&g, i);
   // Per SCC: its size, whether it holds a parsed file or a step's entry.
-  int *size = calloc(g.nscc ? g.nscc : 1, sizeof(int));
-  bool *dirty = calloc(g.nscc ? g.nscc : 1, sizeof(bool));
+  int *size = must_calloc(g.nscc, sizeof(int));
+  bool *dirty = must_calloc(g.nscc, sizeof(bool));
   for (int i = 0; i < n; i++) {
     size[g.scc[i]]++;
     if ((p->wanted[i] && p->units[i].tu) ||
@@ -384,9 +382,9 @@ void analyze_sources(const analysis_config *cfg, source_list *sources,
   int n = sources->len;
   pool p = {.cfg = cfg, .sources = sources, .results = results};
   pthread_mutex_init(&p.lock, NULL);
-  p.units = calloc(n ? n : 1, sizeof(unit));
-  p.wanted = calloc(n ? n : 1, sizeof(bool));
-  cache_entry *entries = calloc(n ? n : 1, sizeof(cache_entry));
+  p.units = must_calloc(n, sizeof(unit));
+  p.wanted = must_calloc(n, sizeof(bool));
+  cache_entry *entries = must_calloc(n, sizeof(cache_entry));
   program prog = {0};
   for (int i = 0; i < n; i++) {
     p.units[i].prog = &prog;

@@ -264,7 +264,7 @@ static void index_externs(program *p) {
   for (int i = 0; i < p->units.len; i++)
     n += ((unit *)p->units.items[i])->all_funcs.len;
   n += p->cached.len;
-  p->externs = malloc((n ? n : 1) * sizeof(struct extern_fn));
+  p->externs = must_malloc(n * sizeof(struct extern_fn));
   p->nexterns = 0;
   for (int i = 0; i < p->units.len; i++) {
     unit *u = p->units.items[i];
@@ -285,7 +285,7 @@ static void index_externs(program *p) {
   int nt = 0;
   for (int i = 0; i < p->units.len; i++)
     nt += ((unit *)p->units.items[i])->table_list.len;
-  p->tables = malloc((nt ? nt : 1) * sizeof(struct extern_table));
+  p->tables = must_malloc(nt * sizeof(struct extern_table));
   p->ntables = 0;
   for (int i = 0; i < p->units.len; i++) {
     unit *u = p->units.items[i];

@@ -43,8 +43,17 @@ struct arena {
   size_t used, cap;
 };
 
-// must_strdup is strdup that stops the program when memory runs out.
+// The analyzer's one out-of-memory policy: the must_ functions are the C
+// library's allocators that never return NULL. When memory runs out they
+// call out_of_memory, which says so and aborts; supervise.c then names the
+// file being analyzed and runs again without it, as for any crash.
+_Noreturn void out_of_memory(void);
+void *must_malloc(size_t n);
+void *must_calloc(size_t n, size_t size);
+void *must_realloc(void *p, size_t n);
 char *must_strdup(const char *s);
+char *must_strndup(const char *s, size_t n);
+FILE *must_open_memstream(char **text, size_t *len);
 // read_whole_file returns a regular file's bytes, NUL-terminated (malloc'd),
 // and their number; NULL when path is not a readable regular file (a FIFO
 // is refused, not waited on).
@@ -272,7 +281,7 @@ location *field_location(unit *u, location *parent, CXCursor field,
                          const char *name);
 
 //
-// stmt.c and expr.c: lowering the AST into the graph
+// stmt.c, expr.c, assign.c and field.c: lowering the AST into the graph
 //
 
 struct scope {
@@ -304,10 +313,33 @@ unsigned end_offset(CXCursor c);
 unsigned scope_end(scope *s);
 bool scope_encloses(const scope *outer, const scope *inner);
 void pop_scope(unit *u);
-location *local_of(unit *u, CXCursor decl); // NULL for globals, functions
+location *local_of(unit *u, CXCursor decl);  // NULL for globals, functions
+location *global_of(unit *u, CXCursor decl); // a global's heap sink, or NULL
 CXCursor strip_implicit(unit *u, CXCursor c);
+// last_expr returns c's last child that is an expression (a cast's operand
+// comes after the TypeRef of its target type), or a null cursor.
+CXCursor last_expr(unit *u, CXCursor c);
+// is_array_expr reports whether c is an array object. A parameter declared
+// with an array type is a pointer in C, whatever libclang says its type is.
+bool is_array_expr(unit *u, CXCursor c);
+// array_base returns the array that subscript c indexes into, or a null
+// cursor when it indexes through a pointer; *ptr and *index receive the two
+// sides.
+CXCursor array_base(unit *u, CXCursor c, CXCursor *ptr, CXCursor *index);
+
+// assign.c
+void lower_assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs);
 void note_fn_target(unit *u, location *l, CXCursor rhs);
 void lower_var_init(unit *u, location *l, CXCursor decl, CXCursor init);
+
+// field.c
+void read_location(unit *u, hole k, location *l);
+location *member_location(unit *u, location *parent, CXCursor field);
+CXCursor member_base(unit *u, CXCursor c);
+CXCursor element_array(unit *u, CXCursor c);
+location *field_of(unit *u, CXCursor c);
+bool struct_copy(unit *u, location *t, CXCursor c, CXCursor rhs);
+void init_fields(unit *u, location *l, CXCursor list, CXCursor where);
 void finish_fields(unit *u, func *fn);
 
 //

@@ -81,7 +81,7 @@ static void load(file_text *t, const char *path) {
   free(t->path);
   t->text = NULL;
   t->size = 0;
-  t->path = strdup(path);
+  t->path = must_strdup(path);
   t->text = read_whole_file(path, &t->size);
 }
 
@@ -203,7 +203,7 @@ typedef struct {
 
 static char *key_of(const diag *d) {
   size_t n = strlen(d->file) + strlen(d->message) + 32;
-  char *k = malloc(n);
+  char *k = must_malloc(n);
   snprintf(k, n, "%s\t%s\t%s", d->file, escape_kind_name(d->kind), d->message);
   for (char *p = k; *p; p++)
     if (*p == '\n')
@@ -250,9 +250,9 @@ static int read_baseline(const char *path, entry **out, int *n) {
     }
     if (len == cap) {
       cap = cap ? 2 * cap : 64;
-      e = realloc(e, cap * sizeof(entry));
+      e = must_realloc(e, cap * sizeof(entry));
     }
-    e[len++] = (entry){strdup(line), 1};
+    e[len++] = (entry){must_strdup(line), 1};
   }
   free(line);
   fclose(f);

@@ -100,9 +100,7 @@ void add_held_edge(unit *u, location *dst, location *src, int derefs,
   }
   if (dst->nedges == dst->edges_cap) {
     dst->edges_cap = dst->edges_cap ? dst->edges_cap * 2 : 2;
-    edge *n = realloc(dst->edges, dst->edges_cap * sizeof(edge));
-    if (!n)
-      abort();
+    edge *n = must_realloc(dst->edges, dst->edges_cap * sizeof(edge));
     dst->edges = n;
   }
   dst->edges[dst->nedges++] = (edge){src, derefs, notes, held};

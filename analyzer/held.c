@@ -11,7 +11,7 @@
 //     f(L, ud);
 //     L->errorJmp = lj.previous;   // undone: nothing holds &lj on return
 //
-//     char *p = buf; fill(p); p = strdup(buf); return p;   // not &buf
+//     char *p = buf; fill(p); p = must_strdup(buf); return p;   // not &buf
 //
 // A check-mode warning means that on some path the address is still held
 // when the local dies. So in check mode (never with -m) lowering also
@@ -201,18 +201,9 @@ struct held {
 
 // xrealloc is realloc or the end, as util.c's: the pass's arrays grow one
 // element at a time.
-static void *xrealloc(void *p, size_t n) {
-  void *q = realloc(p, n ? n : 1);
-  if (!q) {
-    fputs("escape-check: fatal error: out of memory\n", stderr);
-    abort();
-  }
-  return q;
-}
-
 static void *grow(void *p, int *cap, size_t size) {
   *cap = *cap ? *cap * 2 : 8;
-  return xrealloc(p, *cap * size);
+  return must_realloc(p, *cap * size);
 }
 
 static int new_block(held *h) {
@@ -279,7 +270,7 @@ static bool key_equal(const hkey *k, int parent, bool deref, CXCursor what) {
 static void rehash(held *h) {
   free(h->slots);
   h->nslots = h->nslots ? h->nslots * 2 : 64;
-  h->slots = xrealloc(NULL, h->nslots * sizeof(int));
+  h->slots = must_realloc(NULL, h->nslots * sizeof(int));
   memset(h->slots, 0, h->nslots * sizeof(int));
   for (int i = 0; i < h->nkeys; i++) {
     unsigned s = h->keys[i].hash & (h->nslots - 1);
@@ -951,11 +942,11 @@ static bool solve(held *h) {
     hkey *k = &h->keys[i];
     k->versioned = k->parent < 0 && versionable(k->var) && !aliased(h, i);
   }
-  uint64_t *in = xrealloc(NULL, (size_t)h->nblocks * words * 8);
+  uint64_t *in = must_realloc(NULL, (size_t)h->nblocks * words * 8);
   memset(in, 0, (size_t)h->nblocks * words * 8);
-  int *queue = xrealloc(NULL, h->nblocks * sizeof(int));
-  bool *queued = xrealloc(NULL, h->nblocks);
-  solver sv = {h, xrealloc(NULL, words * 8), words, 0, false};
+  int *queue = must_realloc(NULL, h->nblocks * sizeof(int));
+  bool *queued = must_realloc(NULL, h->nblocks);
+  solver sv = {h, must_realloc(NULL, words * 8), words, 0, false};
   int head = 0, len = h->nblocks;
   for (int b = 0; b < h->nblocks; b++) {
     queue[b] = b;
@@ -1082,7 +1073,7 @@ static void prune(held *h, func *fn) {
 void held_begin(unit *u, func *fn) {
   if (u->opt->m)
     return;
-  held *h = xrealloc(NULL, sizeof(held));
+  held *h = must_realloc(NULL, sizeof(held));
   *h = (held){.fn = fn};
   clang_getExpansionLocation(clang_getCursorLocation(fn->decl), &h->file, NULL,
                              NULL, NULL);

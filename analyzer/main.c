@@ -171,7 +171,7 @@ static int parse_command(int argc, char **argv, command *c) {
       c->opt.m = a[3] - '0';
     } else if ((v = option_value(argc, argv, &i, "-p", true, &missing))) {
       size_t n = strlen(v) + 32;
-      char *p = malloc(n);
+      char *p = must_malloc(n);
       snprintf(p, n, "%s/compile_commands.json", v);
       c->compdb = p;
       c->compdir = v;
@@ -336,8 +336,7 @@ static double seconds(void) {
 static int analyze(source_list *sources, int progress_fd, void *arg) {
   run_state *st = arg;
   command *c = st->c;
-  analysis_result *results =
-      calloc(sources->len ? sources->len : 1, sizeof(analysis_result));
+  analysis_result *results = must_calloc(sources->len, sizeof(analysis_result));
   analysis_config cfg = {&c->opt,     c->jobs,
                          c->argc,     c->argv,
                          progress_fd, cache_open(c->cache_dir, c->opt.m),
@@ -347,8 +346,7 @@ static int analyze(source_list *sources, int progress_fd, void *arg) {
   if (progress_fd >= 0)
     close(progress_fd);
 
-  file_result *files =
-      calloc(sources->len ? sources->len : 1, sizeof(file_result));
+  file_result *files = must_calloc(sources->len, sizeof(file_result));
   int nfiles = 0, failed = 0, context_failed = 0;
   for (int i = 0; i < sources->len; i++) {
     source_file *s = &sources->items[i];
@@ -371,16 +369,16 @@ static int analyze(source_list *sources, int progress_fd, void *arg) {
       fprintf(stderr, "escape-check: error: %s: %s\n", s->path, f->error);
       continue;
     }
-    f->diags = calloc(r->nreports ? r->nreports : 1, sizeof(diag));
+    f->diags = must_calloc(r->nreports, sizeof(diag));
     for (int k = 0; k < r->nreports; k++) {
       diag *d = &f->diags[f->ndiags++];
       if (!diag_parse(r->reports[k].text, d)) {
         // Not in the grammar diag.c reads: shown as it is, never lost.
-        *d = (diag){.file = strdup(s->path),
+        *d = (diag){.file = must_strdup(s->path),
                     .line = r->reports[k].line,
                     .col = r->reports[k].col,
-                    .message = strdup(r->reports[k].text),
-                    .text = strdup(r->reports[k].text)};
+                    .message = must_strdup(r->reports[k].text),
+                    .text = must_strdup(r->reports[k].text)};
       }
       free(r->reports[k].text);
     }

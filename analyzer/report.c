@@ -73,9 +73,7 @@ static const char *position(unit *u, CXCursor c) {
 void report_add_raw(unit *u, unsigned line, unsigned col, char *text) {
   if (u->nreports == u->reports_cap) {
     u->reports_cap = u->reports_cap ? u->reports_cap * 2 : 64;
-    u->reports = realloc(u->reports, u->reports_cap * sizeof(report));
-    if (!u->reports)
-      abort();
+    u->reports = must_realloc(u->reports, u->reports_cap * sizeof(report));
   }
   u->reports[u->nreports++] = (report){line, col, u->seq++, text};
 }
@@ -436,7 +434,7 @@ static void verdict_explained(unit *u, location *l, const char *fmt,
   if (u->opt->m >= 2 && l->explanation) {
     unsigned line = 0, col = 0;
     cursor_position(u, l->where, &line, &col);
-    report_add_raw(u, line, col, strdup(l->explanation));
+    report_add_raw(u, line, col, must_strdup(l->explanation));
   }
   report_add(u, l->where, fmt, arg);
 }
@@ -482,7 +480,7 @@ void record_moved(unit *u, func *fn) {
     location *l = fn->locations.items[i];
     if (!moved_to_heap(l) && !literal_escapes(l))
       continue;
-    moved_local *m = malloc(sizeof *m);
+    moved_local *m = must_malloc(sizeof *m);
     m->decl = l->decl;
     m->literal = l->kind == LOC_ALLOC;
     m->has_pointers = type_has_pointers(u, clang_getCursorType(l->decl));

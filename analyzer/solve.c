@@ -250,9 +250,8 @@ static void pts_push(unit *u, location *l, int d, bool *unknown) {
   l->pts_levels |= 1u << (d + 1);
   if (u->pts_len == u->pts_cap) {
     u->pts_cap = u->pts_cap ? u->pts_cap * 2 : 64;
-    u->pts_todo = realloc(u->pts_todo, u->pts_cap * sizeof(struct pts_item));
-    if (!u->pts_todo)
-      abort();
+    u->pts_todo =
+        must_realloc(u->pts_todo, u->pts_cap * sizeof(struct pts_item));
   }
   u->pts_todo[u->pts_len++] = (struct pts_item){l, d};
 }

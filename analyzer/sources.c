@@ -24,9 +24,7 @@
 
 static char *join(const char *dir, const char *name) {
   size_t n = strlen(dir) + strlen(name) + 2;
-  char *p = malloc(n);
-  if (!p)
-    abort();
+  char *p = must_malloc(n);
   bool slash = dir[0] && dir[strlen(dir) - 1] == '/';
   snprintf(p, n, slash ? "%s%s" : "%s/%s", dir, name);
   return p;
@@ -35,9 +33,7 @@ static char *join(const char *dir, const char *name) {
 static source_file *add_source(source_list *l, const char *path) {
   if (l->len == l->cap) {
     l->cap = l->cap ? 2 * l->cap : 64;
-    l->items = realloc(l->items, l->cap * sizeof(source_file));
-    if (!l->items)
-      abort();
+    l->items = must_realloc(l->items, l->cap * sizeof(source_file));
   }
   source_file *s = &l->items[l->len++];
   memset(s, 0, sizeof *s);

@@ -73,7 +73,7 @@ int supervise(source_list *sources, bool show_progress,
       _exit(status);
     }
     close(fds[1]);
-    char *inflight = calloc(sources->len ? sources->len : 1, 1);
+    char *inflight = must_calloc(sources->len, 1);
     int done = 0;
     const char *current = NULL;
     double last = 0;

@@ -79,8 +79,8 @@ int tu_errors(CXTranslationUnit tu, FILE *out) {
 }
 
 CXTranslationUnit parse_file(CXIndex idx, const char *path, int argc,
-                             const char *const *argv, int *status,
-                             FILE *errors, unsigned options) {
+                             const char *const *argv, int *status, FILE *errors,
+                             unsigned options) {
   return parse_buffer(idx, path, NULL, 0, argc, argv, status, errors, options);
 }
 

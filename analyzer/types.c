@@ -117,7 +117,7 @@ bool type_has_pointers(unit *u, CXType t) {
     struct type_cache *old = u->types;
     size_t oldcap = u->types_cap;
     u->types_cap = oldcap ? oldcap * 2 : 1024;
-    u->types = calloc(u->types_cap, sizeof(*u->types));
+    u->types = must_calloc(u->types_cap, sizeof(*u->types));
     u->ntypes = 0;
     for (size_t i = 0; i < oldcap; i++)
       if (old[i].used) {

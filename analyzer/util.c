@@ -21,18 +21,44 @@
 
 enum { CHUNK = 1 << 20 };
 
-static void *xrealloc(void *p, size_t n) {
-  void *q = realloc(p, n);
-  if (!q) {
-    fputs("escape-check: fatal error: out of memory\n", stderr);
-    abort();
+_Noreturn void out_of_memory(void) {
+  static const char msg[] = "escape-check: fatal error: out of memory\n";
+  if (write(2, msg, sizeof msg - 1) < 0) {
   }
+  abort();
+}
+
+void *must_realloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q)
+    out_of_memory();
   return q;
 }
 
-char *must_strdup(const char *s) {
-  size_t n = strlen(s) + 1;
-  return memcpy(xrealloc(NULL, n), s, n);
+void *must_malloc(size_t n) { return must_realloc(NULL, n); }
+
+void *must_calloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p)
+    out_of_memory();
+  return p;
+}
+
+char *must_strndup(const char *s, size_t n) {
+  n = strnlen(s, n);
+  char *p = must_malloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+char *must_strdup(const char *s) { return must_strndup(s, strlen(s)); }
+
+FILE *must_open_memstream(char **text, size_t *len) {
+  FILE *f = open_memstream(text, len);
+  if (!f)
+    out_of_memory();
+  return f;
 }
 
 char *read_whole_file(const char *path, size_t *size) {
@@ -45,11 +71,11 @@ char *read_whole_file(const char *path, size_t *size) {
     return NULL;
   }
   size_t cap = st.st_size + 1, n = 0;
-  char *buf = xrealloc(NULL, cap);
+  char *buf = must_realloc(NULL, cap);
   for (;;) {
     if (n == cap - 1) {
       cap *= 2;
-      buf = xrealloc(buf, cap);
+      buf = must_realloc(buf, cap);
     }
     ssize_t r = read(fd, buf + n, cap - 1 - n);
     if (r < 0 && errno == EINTR)
@@ -68,7 +94,7 @@ void *arena_alloc(arena *a, size_t size) {
   size = (size + 15) & ~(size_t)15;
   if (!a->chunk || a->used + size > a->cap) {
     size_t cap = size + 16 > CHUNK ? size + 16 : CHUNK;
-    char *c = xrealloc(NULL, cap);
+    char *c = must_realloc(NULL, cap);
     *(char **)c = a->chunk;   // header: the previous chunk,
     *(size_t *)(c + 8) = cap; // and this chunk's size
     a->chunk = c;
@@ -131,7 +157,7 @@ void textbuf_printf(textbuf *b, const char *fmt, ...) {
       return;
     }
     b->cap = (b->cap + n + 1) * 2;
-    b->data = xrealloc(b->data, b->cap);
+    b->data = must_realloc(b->data, b->cap);
   }
 }
 
@@ -143,7 +169,7 @@ void textbuf_free(textbuf *b) {
 void vec_push(vec *v, void *item) {
   if (v->len == v->cap) {
     v->cap = v->cap ? v->cap * 2 : 4;
-    v->items = xrealloc(v->items, v->cap * sizeof(void *));
+    v->items = must_realloc(v->items, v->cap * sizeof(void *));
   }
   v->items[v->len++] = item;
 }
@@ -180,7 +206,7 @@ void *cursor_map_get(cursor_map *m, CXCursor c) {
 static void grow(cursor_map *m) {
   cursor_map old = *m;
   m->cap = old.cap ? old.cap * 2 : 64;
-  m->slots = xrealloc(NULL, m->cap * sizeof(*m->slots));
+  m->slots = must_realloc(NULL, m->cap * sizeof(*m->slots));
   memset(m->slots, 0, m->cap * sizeof(*m->slots));
   m->len = 0;
   for (size_t i = 0; i < old.cap; i++)
@@ -219,8 +245,8 @@ static enum CXChildVisitResult collect(CXCursor c, CXCursor parent,
   child_list *l = data;
   if (l->len == l->cap) {
     int cap = l->cap * 2;
-    CXCursor *items = xrealloc(l->items == l->small ? NULL : l->items,
-                               cap * sizeof(CXCursor));
+    CXCursor *items = must_realloc(l->items == l->small ? NULL : l->items,
+                                   cap * sizeof(CXCursor));
     if (l->items == l->small)
       memcpy(items, l->small, sizeof(l->small));
     l->items = items;
