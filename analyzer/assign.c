@@ -157,6 +157,19 @@ static bool is_self_assign(unit *u, CXCursor lhs, CXCursor rhs) {
 
 void lower_assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs) {
   bool ptrs = type_has_pointers(u, clang_getCursorType(lhs));
+  if (!ptrs && carries_address(u, rhs)) {
+    CXCursor s = strip_implicit(u, lhs);
+    location *l = s.kind == CXCursor_DeclRefExpr
+                      ? local_of(u, clang_getCursorReferenced(s))
+                      : NULL;
+    if (l && l->kind == LOC_VAR && !l->aggregate) {
+      l->has_pointers = true;
+      lower_int_address(u, hole_note(u, hole_of(l), c, "assign"), rhs);
+      if (k.dst)
+        lower_expr(u, k, lhs);
+      return;
+    }
+  }
   if (ptrs && is_self_assign(u, lhs, rhs)) {
     lower_expr(u, hole_discard(), rhs);
     lower_expr(u, k, lhs);

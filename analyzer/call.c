@@ -312,7 +312,10 @@ static void apply_summary(unit *u, callsite *cs, const leaks *summary,
     const leaks *l = &summary[p];
     if (l->heap >= 0)
       add_edge(u, heap_sink_via(u, l->heap_kind, l->heap_name, cs->callee_name),
-               a, l->heap, n);
+               a, l->heap,
+               l->heap_kind == ESC_SEND ? call_note(u, cs, "send") : n);
+    if (l->receives && i < cs->nargs)
+      add_store(u, cs, a, u->unknown, 0, call_note(u, cs, "receive"));
     if (l->result >= 0 && cs->result)
       add_edge(u, cs->result, a, l->result, n);
     for (int j = 0; j < cs->nargs && j < MAX_LEAK_PARAMS; j++)

@@ -25,7 +25,7 @@
 static const char *const kind_names[ESC_KINDS] = {
     [ESC_RETURN] = "return", [ESC_GLOBAL] = "global", [ESC_HEAP] = "heap",
     [ESC_PARAM] = "param",   [ESC_CALL] = "call",     [ESC_THREAD] = "thread",
-    [ESC_SCOPE] = "scope",
+    [ESC_SEND] = "send",     [ESC_SCOPE] = "scope",
 };
 
 const char *escape_kind_name(escape_kind k) {

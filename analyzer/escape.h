@@ -156,6 +156,8 @@ typedef enum {
   ESC_PARAM,  // stored through a pointer parameter (an out-parameter)
   ESC_CALL,   // passed to an unknown function or function pointer
   ESC_THREAD, // handed to another thread
+  ESC_SEND,   // sent on a channel (Go's ch <- p): to whichever goroutine
+              // receives it
   ESC_SCOPE,  // stored in a pointer that outlives the variable's block
   ESC_KINDS
 } escape_kind;
@@ -326,6 +328,12 @@ bool is_array_expr(unit *u, CXCursor c);
 // cursor when it indexes through a pointer; *ptr and *index receive the two
 // sides.
 CXCursor array_base(unit *u, CXCursor c, CXCursor *ptr, CXCursor *index);
+// carries_address reports whether integer expression c holds an address:
+// a pointer converted to an integer, perhaps offset or masked.
+bool carries_address(unit *u, CXCursor c);
+// lower_int_address lowers c, an integer that carries_address says holds an
+// address, into k, as Go's unsafe.Pointer(uintptr(p) + off).
+void lower_int_address(unit *u, hole k, CXCursor c);
 
 // assign.c
 void lower_assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs);
@@ -483,6 +491,8 @@ struct leaks {
   const char *heap_name;
   int result;
   int content[MAX_LEAK_PARAMS]; // index: the parameter whose pointee
+  bool receives; // the callee stores values from another goroutine (heap
+                 // memory the caller did not see) into what it points to
 };
 
 void leaks_init(leaks *l);
@@ -562,7 +572,8 @@ struct unit {
   vec all_funcs;
   // Lowering state.
   func *fn;
-  int depth; // of lower_expr/lower_stmt recursion
+  int depth;      // of lower_expr/lower_stmt recursion
+  bool int_carry; // an integer being lowered may hold an address (expr.c)
   scope *scope;
   held *held; // check mode's flow-sensitive pass, while lowering (held.c)
   unsigned scope_seq; // numbers scopes' pre and post

@@ -130,6 +130,76 @@ static location *literal(unit *u, CXCursor c, CXCursor display) {
   return l;
 }
 
+// Integers that hold addresses. As Go's unsafe.Pointer(uintptr(p) + off),
+// a pointer converted to an integer and back within one expression, or
+// through one integer local (uintptr_t a = (uintptr_t)p; ... (T *)a),
+// keeps its flow: while int_carry is set, integers are values that carry
+// what they were computed from, through +, -, &, |, ^ and casts. Any other
+// integer (a hash of a pointer, a second local copied from the first) holds
+// no address, as in Go.
+static bool carry_operator(CXCursor c) {
+  if (c.kind != CXCursor_BinaryOperator)
+    return false;
+  switch (clang_getCursorBinaryOperatorKind(c)) {
+  case CXBinaryOperator_Add:
+  case CXBinaryOperator_Sub:
+  case CXBinaryOperator_And:
+  case CXBinaryOperator_Or:
+  case CXBinaryOperator_Xor:
+    return true;
+  default:
+    return false;
+  }
+}
+
+// carry_node reports whether c passes on an address that an integer holds.
+static bool carry_node(CXCursor c) {
+  switch (c.kind) {
+  case CXCursor_ParenExpr:
+  case CXCursor_CStyleCastExpr:
+  case CXCursor_UnexposedExpr:
+  case CXCursor_DeclRefExpr:
+  case CXCursor_ConditionalOperator:
+    return true;
+  default:
+    return carry_operator(c);
+  }
+}
+
+static bool is_integer(CXType t) {
+  t = clang_getCanonicalType(t);
+  return (t.kind >= CXType_Bool && t.kind <= CXType_Int128) ||
+         t.kind == CXType_Enum;
+}
+
+bool carries_address(unit *u, CXCursor c) {
+  c = strip_implicit(u, c);
+  if (!is_integer(type_of(c)))
+    return false;
+  if (carry_operator(c)) {
+    int n;
+    CXCursor *x = kids(u, c, &n);
+    return n == 2 && (carries_address(u, x[0]) || carries_address(u, x[1]));
+  }
+  if (c.kind == CXCursor_CStyleCastExpr || c.kind == CXCursor_UnexposedExpr ||
+      c.kind == CXCursor_ParenExpr) {
+    CXCursor e = last_expr(u, c);
+    if (clang_Cursor_isNull(e))
+      return false;
+    CXType from = type_of(e);
+    return type_is_pointer(from) || type_is_array(from) ||
+           carries_address(u, e);
+  }
+  return false;
+}
+
+void lower_int_address(unit *u, hole k, CXCursor c) {
+  bool saved = u->int_carry;
+  u->int_carry = true;
+  lower_expr(u, k, c);
+  u->int_carry = saved;
+}
+
 static void unary(unit *u, hole k, CXCursor c) {
   CXCursor e = last_expr(u, c);
   if (clang_Cursor_isNull(e))
@@ -191,10 +261,15 @@ static void binary(unit *u, hole k, CXCursor c) {
     return;
   case CXBinaryOperator_Add:
   case CXBinaryOperator_Sub:
-    // Pointer arithmetic keeps pointing into the same object.
+  case CXBinaryOperator_And:
+  case CXBinaryOperator_Or:
+  case CXBinaryOperator_Xor:
+    // Pointer arithmetic keeps pointing into the same object; so does
+    // integer arithmetic on an address that becomes a pointer again.
     for (int i = 0; i < 2; i++) {
       CXType t = type_of(x[i]);
-      bool ptr = type_is_pointer(t) || type_is_array(t);
+      bool ptr = type_is_pointer(t) || type_is_array(t) ||
+                 (u->int_carry && is_integer(t));
       lower_expr(u, ptr ? k : hole_discard(), x[i]);
     }
     return;
@@ -348,6 +423,8 @@ static void lower_expr1(unit *u, hole k, CXCursor c);
 static hole value_hole(unit *u, hole k, CXCursor c) {
   if (k.dst && k.derefs >= 0) {
     CXType t = type_of(c);
+    if (u->int_carry && is_integer(t))
+      return k;
     if (t.kind != CXType_Invalid && t.kind != CXType_Void &&
         !type_has_pointers(u, t) && !(type_is_array(t) && !is_array_expr(u, c)))
       return hole_discard();
@@ -361,11 +438,15 @@ void lower_expr(unit *u, hole k, CXCursor c) {
     return;
   }
   u->depth++;
+  bool carry = u->int_carry;
+  if (carry && !carry_node(c))
+    u->int_carry = false; // a call's arguments, an index: integers again
   k = value_hole(u, k, c);
   bool place = held_read(u, c, k); // check mode: a read of a place
   lower_expr1(u, k, c);
   if (place)
     held_path(u, -1);
+  u->int_carry = carry;
   u->depth--;
 }
 
@@ -408,8 +489,14 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
   case CXCursor_CStyleCastExpr:
   case CXCursor_ParenExpr: {
     CXCursor e = last_expr(u, c);
-    if (!clang_Cursor_isNull(e))
-      lower_expr(u, k, e);
+    if (clang_Cursor_isNull(e))
+      return;
+    if (!u->int_carry && type_is_pointer(type_of(c)) &&
+        is_integer(type_of(e))) {
+      lower_int_address(u, k, e); // (T *)(uintptr_t)p, (T *)a
+      return;
+    }
+    lower_expr(u, k, e);
     return;
   }
   case CXCursor_UnexposedExpr:

@@ -29,6 +29,7 @@ void leaks_init(leaks *l) {
   l->result = -1;
   for (int i = 0; i < MAX_LEAK_PARAMS; i++)
     l->content[i] = -1;
+  l->receives = false;
 }
 
 bool leaks_empty(const leaks *l) {
@@ -106,6 +107,10 @@ static enum CXChildVisitResult scan_attr(CXCursor c, CXCursor parent,
     leaks_add_heap(s->l, 1, ESC_HEAP, NULL);
   else if (!strcmp(text, "escape:thread"))
     leaks_add_heap(s->l, 0, ESC_THREAD, NULL);
+  else if (!strcmp(text, "escape:send"))
+    leaks_add_heap(s->l, 1, ESC_SEND, NULL);
+  else if (!strcmp(text, "escape:recv"))
+    s->l->receives = true;
   else if (!strcmp(text, "escape:result"))
     leaks_add_result(s->l, 0);
   else

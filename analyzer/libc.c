@@ -75,6 +75,7 @@ static const libc_model models[] = {
     {"dprintf", ""},
     {"dup", ""},
     {"dup2", ""},
+    {"escrt_makeslice", "a"}, // <escape/slice.h>'s make: a backing array
     {"execv", ""},
     {"execve", ""},
     {"execvp", ""},

@@ -163,6 +163,10 @@ static const struct {
                     "The address of a local is handed to another thread "
                     "(pthread_create, go), which may use it after the "
                     "local's frame is gone."},
+    [ESC_SEND] = {"EscapeSend", "A local's address is sent on a channel.",
+                  "The address of a local is sent on a channel (Go's ch <- p): "
+                  "whichever goroutine receives it may use it after the "
+                  "local's frame is gone."},
     [ESC_SCOPE] = {"EscapeScope", "A local's address is kept past its block.",
                    "The address of a local is stored in a pointer that "
                    "outlives the local's block: the pointer dangles when the "

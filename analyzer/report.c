@@ -92,11 +92,74 @@ void report_add(unit *u, CXCursor where, const char *fmt, ...) {
   report_add_raw(u, line, col, b.data);
 }
 
+// macro_call_text returns the text of the macro call that expands to c
+// (NAME(ARGS), whitespace collapsed, at most max bytes), or NULL when c is
+// not in a macro expansion of the main file.
+static const char *macro_call_text(unit *u, CXCursor c, size_t max) {
+  CXSourceLocation loc = clang_getCursorLocation(c);
+  CXFile ef, sf;
+  unsigned eoff, soff;
+  clang_getExpansionLocation(loc, &ef, NULL, NULL, &eoff);
+  clang_getSpellingLocation(loc, &sf, NULL, NULL, &soff);
+  if (!ef || (clang_File_isEqual(ef, sf) && eoff == soff))
+    return NULL;
+  size_t size;
+  const char *text = clang_getFileContents(u->tu, ef, &size);
+  if (!text || eoff >= size)
+    return NULL;
+  textbuf b = {0};
+  int depth = 0;
+  bool space = false;
+  for (size_t i = eoff; i < size && b.len < max; i++) {
+    char ch = text[i];
+    if (ch == '(')
+      depth++;
+    if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      space = b.len > 0;
+      continue;
+    }
+    if (depth == 0 && ch != '_' && !(ch >= '0' && ch <= '9') &&
+        !((ch | 32) >= 'a' && (ch | 32) <= 'z') && ch != '(')
+      break;
+    if (space && ch != ')' && ch != ',' && b.data[b.len - 1] != '(')
+      textbuf_printf(&b, " ");
+    space = false;
+    textbuf_printf(&b, "%c", ch);
+    if (ch == ')' && --depth == 0)
+      break;
+  }
+  const char *out = b.data ? arena_strdup(&u->arena, b.data) : NULL;
+  textbuf_free(&b);
+  return out;
+}
+
+// make_text is how a slice's backing array (<escape/slice.h>) reads: Go's
+// make(S, len[, cap]) when it comes from escrt_make or escrt_make3, the
+// macro call as written from another macro, NULL when the allocation is
+// not escrt_makeslice's.
+static const char *make_text(unit *u, location *l) {
+  if (l->where.kind != CXCursor_CallExpr ||
+      strcmp(cursor_name(u, l->where), "escrt_makeslice"))
+    return NULL;
+  const char *t = macro_call_text(u, l->where, 80);
+  if (!t || strncmp(t, "escrt_make", 10))
+    return t;
+  const char *args = strchr(t, '(');
+  size_t n = strlen(args) + 5;
+  char *out = arena_alloc(&u->arena, n);
+  snprintf(out, n, "make%s", args);
+  return out;
+}
+
 // alloc_text is how an allocation site reads in a report: the call as
-// written, or a compound literal with its initializer abbreviated.
+// written, a slice's make, or a compound literal with its initializer
+// abbreviated.
 static const char *alloc_text(unit *u, location *l) {
   if (l->alloc == ALLOC_BLOCK)
     return "block literal";
+  const char *made = l->alloc == ALLOC_MALLOC ? make_text(u, l) : NULL;
+  if (made)
+    return made;
   const char *t = cursor_text(u, l->where, 0);
   if (l->alloc != ALLOC_LITERAL)
     return cursor_text(u, l->where, 80);
@@ -147,6 +210,7 @@ static const char *check_label(unit *u, location *l) {
       fmt = "what '%s' keeps", arg = l->sink_name;
     else
       return l->sink == ESC_THREAD ? "another thread"
+             : l->sink == ESC_SEND ? "a channel"
              : l->sink == ESC_HEAP ? "heap memory"
                                    : "global memory";
     break;
@@ -319,7 +383,7 @@ static void dangle_note(unit *u, textbuf *b, location *l) {
       textbuf_printf(b, "%s: note: returned here\n", position(u, stmt->where));
     return;
   }
-  if (l->why == ESC_CALL || l->why == ESC_THREAD)
+  if (l->why == ESC_CALL || l->why == ESC_THREAD || l->why == ESC_SEND)
     return; // the warning is at the call
   if (held && held->use != HELD_NONE &&
       !clang_equalLocations(held->use_at, clang_getNullLocation())) {
@@ -392,6 +456,9 @@ static void warn(unit *u, location *l) {
     break;
   case ESC_THREAD:
     snprintf(how, sizeof how, "handed to another thread");
+    break;
+  case ESC_SEND:
+    snprintf(how, sizeof how, "sent on a channel");
     break;
   default:
     if (rn)

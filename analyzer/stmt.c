@@ -94,7 +94,10 @@ static void declare_var(unit *u, CXCursor d) {
   lower_cleanup(u, l, d);
   if (clang_Cursor_isNull(init))
     return;
-  if (l->has_pointers) {
+  if (!l->has_pointers && carries_address(u, init)) {
+    l->has_pointers = true; // uintptr_t a = (uintptr_t)p: a keeps p's flow
+    lower_int_address(u, hole_note(u, hole_of(l), d, "assign"), init);
+  } else if (l->has_pointers) {
     lower_var_init(u, l, d, init);
   } else {
     lower_expr(u, hole_discard(), init);

@@ -273,7 +273,7 @@ END_TEST
 
 START_TEST(kind_names_round_trip) {
   static const char *const names[] = {"return", "global", "heap", "param",
-                                      "call",   "thread", "scope"};
+                                      "call",   "thread", "send", "scope"};
   ck_assert_int_eq(sizeof names / sizeof *names, ESC_KINDS - 1);
   for (int k = ESC_NONE + 1; k < ESC_KINDS; k++) {
     ck_assert_str_eq(escape_kind_name(k), names[k - 1]);
@@ -759,6 +759,7 @@ static const char *const check_rules[][3] = {
     {"escape-param", "EscapeParam", "warning"},
     {"escape-call", "EscapeCall", "warning"},
     {"escape-thread", "EscapeThread", "warning"},
+    {"escape-send", "EscapeSend", "warning"},
     {"escape-scope", "EscapeScope", "warning"},
     {"escape-decision", "EscapeDecision", "note"},
 };
@@ -821,7 +822,7 @@ START_TEST(sarif_of_an_m_run) {
                                     "[]\n"));
   ck_assert_ptr_nonnull(strstr(got,
                                "          \"ruleId\": \"escape-decision\",\n"
-                               "          \"ruleIndex\": 7,\n"
+                               "          \"ruleIndex\": 8,\n"
                                "          \"level\": \"note\",\n"
                                "          \"message\": {\n"
                                "            \"text\": \"moved to heap: "

@@ -71,10 +71,17 @@ int *ret_cast(void) {
   return (int *)(void *)&x; // ERROR "^warning: address of local variable 'x' escapes: returned to caller \[-Wescape-return\]$"
 }
 
-// As Go's uintptr: the integer carries no address.
+// As Go's unsafe.Pointer(uintptr(p)): converted to an integer and back in
+// one expression, the address is still returned.
 int *ret_through_integer(void) {
   int x = 0;
-  return (int *)(uintptr_t)&x;
+  return (int *)(uintptr_t)&x; // ERROR "^warning: address of local variable 'x' escapes: returned to caller \[-Wescape-return\]$"
+}
+
+// A pointer's hash is an integer that holds no address.
+unsigned long ret_hash(void) {
+  int x = 0;
+  return (uintptr_t)&x % 31;
 }
 
 char *ret_array(void) {
