@@ -346,8 +346,14 @@ static bool annotations(unit *u, CXCursor d, int i, leaks *l) {
   return found;
 }
 
-// link_bodyless handles a call to function d, which has no body.
+// link_bodyless handles a call to function d, which has no body: by its
+// annotations, its model (libc.c), or as unknown. A function with both
+// (the runtime's, as escrt_slicecopy) gets both: the annotations say what
+// it keeps, the model what it does besides (a copy between its arguments).
 static void link_bodyless(unit *u, callsite *cs, CXCursor d, const char *name) {
+  if (!strncmp(name, "__builtin_", 10))
+    name += 10;
+  const libc_model *m = libc_lookup(name);
   int np = clang_Cursor_getNumArguments(d);
   if (np > 0 && np <= MAX_LEAK_PARAMS) {
     leaks ann[MAX_LEAK_PARAMS + 1];
@@ -360,14 +366,13 @@ static void link_bodyless(unit *u, callsite *cs, CXCursor d, const char *name) {
       ann[np].heap_kind = ESC_CALL;
       ann[np].heap_name = name;
       apply_summary(u, cs, ann, np, true);
-      if (cs->result)
+      if (m)
+        apply_libc_model(u, cs, m);
+      else if (cs->result)
         add_edge(u, cs->result, u->unknown, 0, NULL);
       return;
     }
   }
-  if (!strncmp(name, "__builtin_", 10))
-    name += 10;
-  const libc_model *m = libc_lookup(name);
   if (m) {
     apply_libc_model(u, cs, m);
     return;

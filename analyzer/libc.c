@@ -17,6 +17,8 @@
 //   aB     a fresh allocation is stored into what B points to
 //   A      the result is fresh automatic storage of the caller (alloca)
 //   v0     the caller's variadic arguments are stored into *arg0 (va_start)
+//   SN     argument N is an array of escrt_select_case: what each case's
+//          elem points to is sent on a channel and received into
 //   f      frees its argument                      (for the rewriter)
 //
 // Arguments that no word mentions do not escape. A pointer result that is
@@ -76,6 +78,8 @@ static const libc_model models[] = {
     {"dup", ""},
     {"dup2", ""},
     {"escrt_makeslice", "a"}, // <escape/slice.h>'s make: a backing array
+    {"escrt_select", "S0"},
+    {"escrt_slicecopy", "c2>0"}, // copy(dst, src)
     {"execv", ""},
     {"execve", ""},
     {"execvp", ""},
@@ -405,6 +409,17 @@ void apply_libc_model(unit *u, callsite *cs, const libc_model *m) {
         add_edge(u, cs->result, fresh(u, cs, op == 'A'), -1, n);
       else if (arg(cs, a))
         add_store(u, cs, arg(cs, a), fresh(u, cs, op == 'A'), -1, n);
+      break;
+    case 'S':
+      if (arg(cs, a)) {
+        // **cases is sent; the values received are stored into *elem.
+        add_edge(u, heap_sink(u, ESC_SEND, cs->callee_name), arg(cs, a), 2,
+                 call_note(u, cs, "send"));
+        location *elems = new_location(u, cs->caller, LOC_TEMP, "{temp}");
+        elems->has_pointers = true;
+        add_edge(u, elems, arg(cs, a), 1, n);
+        add_store(u, cs, elems, u->unknown, 0, call_note(u, cs, "receive"));
+      }
       break;
     case 'v':
       if (arg(cs, a) && cs->caller->varargs)
