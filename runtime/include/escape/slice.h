@@ -129,10 +129,12 @@ typedef enum escrt_bounds_code {
 // " and the message of code, x printed signed when x_signed (a negative x
 // leaves y out: "index out of range [-1]"), else as unsigned.
 _Noreturn void escrt_panic_bounds(escrt_bounds_code code, int64_t x,
-                                  bool x_signed, ptrdiff_t y);
+                                  bool x_signed, ptrdiff_t y)
+    __attribute__((cold));
 
 // escrt_panic_index panics with "index out of range [x] with length len".
-_Noreturn void escrt_panic_index(ptrdiff_t x, ptrdiff_t len);
+_Noreturn void escrt_panic_index(ptrdiff_t x, ptrdiff_t len)
+    __attribute__((cold));
 
 #pragma GCC visibility pop
 
