@@ -89,7 +89,7 @@ step_build() {
   local f
   for f in bin/escape-check bin/escape-cc bin/escape-cc-rewrite \
     include/escape/malloc.h include/escape/gc.h include/escape/go.h \
-    include/escape/annotate.h share/man/man1/escape-check.1 \
+    include/escape/slice.h include/escape/annotate.h share/man/man1/escape-check.1 \
     share/man/man1/escape-cc.1 share/man/man3/libescrt.3; do
     [ -f "$prefix/$f" ] || fail "$f is not installed"
   done
