@@ -63,7 +63,7 @@ demo)
   cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DESCAPE_SANITIZE=OFF \
     -DESCAPE_WERROR=OFF -DESCAPE_TESTS=OFF >/dev/null
   cmake --build build-release -j2
-  build-release/bin/escape-check -m samples/
+  build-release/bin/escape-check -m samples/ -- -Iruntime/include -fblocks
   # escape-cc at work: samples/forever.c reads locals after their frames
   # died. Built by the real compiler, AddressSanitizer stops it; built by
   # escape-cc, its escaping locals live on the collected heap.

@@ -8,6 +8,17 @@
 //   void cache_put(struct cache *c, void *v ESC_LEAK);
 //   size_t hash(const void *p ESC_NOESCAPE, size_t n);
 //   char *skip_spaces(char *s ESC_RESULT);
+//   void call_later(void (*fn)(void *), void *arg ESC_ARG_OF(1) ESC_THREAD);
+//   void put(struct queue *q, const void *item ESC_SEND);
+//
+// ESC_ARG_OF(n) names a function pointer parameter by its position,
+// counted from 1 as GCC's nonnull and format attributes count: the callee
+// calls it with this pointer as its argument and keeps the pointer no
+// longer than that function does. Alone, it says the call happens before
+// the callee returns (escrt_systemstack, escrt_once_do); with ESC_THREAD,
+// on another thread, later. ESC_SEND is Go's ch <- v: the pointers stored
+// in what the parameter points to (the element sent, not its address) go
+// to whichever goroutine receives them (escrt_chan_send).
 //
 // A declaration with any annotated parameter is taken as fully annotated:
 // its other parameters do not escape. The annotations expand to clang's
@@ -32,5 +43,11 @@
 #define ESC_RESULT ESC_ANNOTATE_("escape:result")
 // ESC_THREAD: the pointer is handed to another thread.
 #define ESC_THREAD ESC_ANNOTATE_("escape:thread")
+// ESC_ARG_OF(n): the callee calls its parameter n (a function pointer, n
+// from 1) with this pointer and keeps it no longer than that function does.
+#define ESC_ARG_OF(n) ESC_ANNOTATE_("escape:arg-of:" #n)
+// ESC_SEND: the pointers stored in *p are sent on a channel: they escape
+// to whichever goroutine receives them.
+#define ESC_SEND ESC_ANNOTATE_("escape:send")
 
 #endif

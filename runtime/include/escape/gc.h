@@ -61,6 +61,8 @@
 #ifndef ESCAPE_GC_H
 #define ESCAPE_GC_H
 
+#include <escape/annotate.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -103,7 +105,7 @@ typedef struct escrt_gcstats {
   uint64_t concurrent_cycles; // collections that marked with the world going
 } escrt_gcstats;
 
-void escrt_read_gcstats(escrt_gcstats *st);
+void escrt_read_gcstats(escrt_gcstats *st ESC_NOESCAPE);
 
 #pragma GCC visibility pop
 

@@ -12,6 +12,18 @@
 //   }
 //   int main(void) { escrt_main(gomain, NULL); }
 //
+// With clang's Blocks (-fblocks, and libBlocksRuntime: -lBlocksRuntime,
+// which pkg-config escrt and the CMake package add), a goroutine is a
+// closure, as Go's go func() { ... }():
+//
+//   for (int i = 0; i < 8; i++)
+//     escrt_go_block(^{ escrt_chan_send(results, &(long){work(i)}); });
+//
+// GCC has no blocks: it sees none of the _block functions.
+//
+// Every function with pointer parameters carries the escape annotations
+// of escape/annotate.h that say what it keeps, for escape-check.
+//
 // The stack contract. A goroutine's stack moves when it grows or shrinks:
 // the runtime copies it and rewrites every word of it that points into the
 // old stack, and the saved registers. That is sound because nothing outside
@@ -63,16 +75,32 @@ extern "C" {
 // exit(0) when it returns, as Go's main does: other goroutines are not
 // waited for. GOMAXPROCS in the environment sets the number of threads that
 // run goroutines at once.
-_Noreturn void escrt_main(void (*fn)(void *), void *arg);
+_Noreturn void escrt_main(void (*fn)(void *), void *arg ESC_ARG_OF(1));
 
 // escrt_run runs fn(arg) as a main goroutine and returns when it returns.
 // Other goroutines it started go on running, or stay blocked. It may be
 // called again, and from several threads at once.
-void escrt_run(void (*fn)(void *), void *arg);
+void escrt_run(void (*fn)(void *), void *arg ESC_ARG_OF(1));
 
 // escrt_go starts fn(arg) in a new goroutine (Go's go statement). arg
 // escapes: it must not point into the caller's stack.
-void escrt_go(void (*fn)(void *), void *arg ESC_LEAK);
+void escrt_go(void (*fn)(void *), void *arg ESC_THREAD);
+
+#if defined(__BLOCKS__) && !defined(ESCRT_GOBLOCK_IMPL)
+// escrt_go_block runs the block fn in a new goroutine (Go's go func()
+// {...}()): it runs a copy of fn, made as Block_copy makes one, and drops
+// the copy when fn returns. What fn captures by value is scanned by the
+// collector while the goroutine lives. The __block variables and blocks it
+// captures live where libBlocksRuntime puts them, in C's malloc memory,
+// which plain libescrt does not scan (escape/gc.h): do not keep the only
+// pointer to a collected object there (a program escape-cc linked may). A
+// NULL fn panics: "go of nil func value".
+void escrt_go_block(void (^fn)(void) ESC_THREAD);
+// escrt_run_block and escrt_main_block are escrt_run and escrt_main with a
+// block for the main goroutine.
+void escrt_run_block(void (^fn)(void) ESC_NOESCAPE);
+_Noreturn void escrt_main_block(void (^fn)(void) ESC_NOESCAPE);
+#endif
 
 // escrt_gosched yields the processor to other goroutines (runtime.Gosched).
 void escrt_gosched(void);
@@ -96,7 +124,7 @@ int64_t escrt_numgoroutine(void);
 // libraries. fn must not block on channels or call escrt_gosched; a
 // blocking system call is fine (it holds its thread). Outside goroutines it
 // just calls fn(arg).
-void escrt_systemstack(void (*fn)(void *), void *arg);
+void escrt_systemstack(void (*fn)(void *), void *arg ESC_ARG_OF(1));
 
 // escrt_set_max_stack sets the largest stack a goroutine may have, in
 // bytes, and returns the previous limit (Go's debug.SetMaxStack; the
@@ -156,23 +184,23 @@ typedef struct escrt_chan escrt_chan;
 escrt_chan *escrt_chan_make(size_t elemsize, size_t cap);
 
 // escrt_chan_free frees a channel no goroutine is using or waiting on.
-void escrt_chan_free(escrt_chan *c);
+void escrt_chan_free(escrt_chan *c ESC_NOESCAPE);
 
 // escrt_chan_send sends the element at elem (c <- *elem), blocking until a
 // receiver takes it or there is room in the buffer. A nil c blocks forever.
-void escrt_chan_send(escrt_chan *c, const void *elem ESC_LEAK_CONTENT);
+void escrt_chan_send(escrt_chan *c ESC_NOESCAPE, const void *elem ESC_SEND);
 
 // escrt_chan_recv receives into elem (elem may be NULL to drop the value):
 // v, ok := <-c. It returns false when c is closed and drained, having
 // zeroed *elem. A nil c blocks forever.
-bool escrt_chan_recv(escrt_chan *c, void *elem ESC_NOESCAPE);
+bool escrt_chan_recv(escrt_chan *c ESC_NOESCAPE, void *elem ESC_NOESCAPE);
 
 // escrt_chan_close closes c: receivers drain the buffer, then get zero.
-void escrt_chan_close(escrt_chan *c);
+void escrt_chan_close(escrt_chan *c ESC_NOESCAPE);
 
 // len(c) and cap(c); both are 0 for a nil channel.
-size_t escrt_chan_len(escrt_chan *c);
-size_t escrt_chan_cap(escrt_chan *c);
+size_t escrt_chan_len(escrt_chan *c ESC_NOESCAPE);
+size_t escrt_chan_cap(escrt_chan *c ESC_NOESCAPE);
 
 // ---------------------------------------------------------------------------
 // Select
@@ -195,7 +223,13 @@ typedef struct escrt_select_case {
 // has a default case: it returns -1 when no case is ready. Otherwise it
 // returns the index of the case that proceeded, chosen uniformly at random
 // among the ready ones. n may be 0: a blocking empty select blocks forever.
-int escrt_select(escrt_select_case *cases, int n, bool block);
+//
+// What a send case sends is the content of *elem: two levels below cases,
+// and for send cases only, which no annotation can say (ESC_SEND on cases
+// would send the elem pointers themselves). ESC_LEAK_CONTENT says more
+// than the truth and never less: the variables that the cases' elem
+// point to, sent or received into, escape.
+int escrt_select(escrt_select_case *cases ESC_LEAK_CONTENT, int n, bool block);
 
 // ---------------------------------------------------------------------------
 // Synchronization (Go's sync package). All are ready when zeroed.
@@ -213,11 +247,13 @@ typedef struct escrt_mutex {
   escrt_sema sema;
 } escrt_mutex;
 
-void escrt_mutex_lock(escrt_mutex *m);
-bool escrt_mutex_trylock(escrt_mutex *m);
+// A goroutine parked on a mutex, waitgroup or once is queued inside it; none
+// of them keeps a pointer once it returns.
+void escrt_mutex_lock(escrt_mutex *m ESC_NOESCAPE);
+bool escrt_mutex_trylock(escrt_mutex *m ESC_NOESCAPE);
 // Unlocking an unlocked mutex stops the program:
 // "fatal error: sync: unlock of unlocked mutex".
-void escrt_mutex_unlock(escrt_mutex *m);
+void escrt_mutex_unlock(escrt_mutex *m ESC_NOESCAPE);
 
 typedef struct escrt_waitgroup {
   uint64_t state; // counter (high 32 bits) and waiters (low 32 bits)
@@ -226,9 +262,9 @@ typedef struct escrt_waitgroup {
 
 // A negative counter stops the program: "panic: sync: negative WaitGroup
 // counter".
-void escrt_waitgroup_add(escrt_waitgroup *wg, int delta);
-void escrt_waitgroup_done(escrt_waitgroup *wg);
-void escrt_waitgroup_wait(escrt_waitgroup *wg);
+void escrt_waitgroup_add(escrt_waitgroup *wg ESC_NOESCAPE, int delta);
+void escrt_waitgroup_done(escrt_waitgroup *wg ESC_NOESCAPE);
+void escrt_waitgroup_wait(escrt_waitgroup *wg ESC_NOESCAPE);
 
 typedef struct escrt_once {
   uint32_t done;
@@ -237,7 +273,8 @@ typedef struct escrt_once {
 
 // escrt_once_do calls fn(arg) if no call on o has; every caller returns
 // after that one call has returned.
-void escrt_once_do(escrt_once *o, void (*fn)(void *), void *arg);
+void escrt_once_do(escrt_once *o ESC_NOESCAPE, void (*fn)(void *),
+                   void *arg ESC_ARG_OF(2));
 
 #pragma GCC visibility pop
 

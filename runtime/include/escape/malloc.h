@@ -20,6 +20,8 @@
 #ifndef ESCAPE_MALLOC_H
 #define ESCAPE_MALLOC_H
 
+#include <escape/annotate.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,18 +37,20 @@ extern "C" {
 #define ESCRT_NUM_SIZE_CLASSES 68  // class 0 is the large-object class
 
 // C's allocation functions. escrt_malloc(0) returns a unique pointer.
+// escrt_realloc's result may be p itself.
 void *escrt_malloc(size_t size);
 void *escrt_calloc(size_t count, size_t size);
-void *escrt_realloc(void *p, size_t size);
-void escrt_free(void *p);
-size_t escrt_usable_size(const void *p);
+void *escrt_realloc(void *p ESC_RESULT, size_t size);
+void escrt_free(void *p ESC_NOESCAPE);
+size_t escrt_usable_size(const void *p ESC_NOESCAPE);
 
 // Aligned allocation. alignment must be a power of two; escrt_aligned_alloc
 // and escrt_memalign return NULL with errno = EINVAL otherwise, and
 // escrt_posix_memalign returns EINVAL (or ENOMEM) and leaves *out alone.
 void *escrt_aligned_alloc(size_t alignment, size_t size);
 void *escrt_memalign(size_t alignment, size_t size);
-int escrt_posix_memalign(void **out, size_t alignment, size_t size);
+int escrt_posix_memalign(void **out ESC_NOESCAPE, size_t alignment,
+                         size_t size);
 
 // escrt_new allocates size zeroed bytes that the garbage collector frees
 // (escape/gc.h); it never returns NULL.
@@ -89,7 +93,7 @@ typedef struct escrt_memstats {
 // escrt_read_memstats fills *st. Counts kept per thread are summed without
 // stopping other threads, so under concurrent allocation they are a
 // moment's approximation, as Go's were before 1.16.
-void escrt_read_memstats(escrt_memstats *st);
+void escrt_read_memstats(escrt_memstats *st ESC_NOESCAPE);
 
 #pragma GCC visibility pop
 
