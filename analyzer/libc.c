@@ -77,7 +77,19 @@ static const libc_model models[] = {
     {"dprintf", ""},
     {"dup", ""},
     {"dup2", ""},
-    {"escrt_makeslice", "a"}, // <escape/slice.h>'s make: a backing array
+    // The runtime's allocators (<escape/gc.h>, <escape/malloc.h>) and the
+    // operations <escape/slice.h> and <escape/go.h> do besides what their
+    // annotations say they keep.
+    {"escrt_aligned_alloc", "a"},
+    {"escrt_calloc", "a"},
+    {"escrt_free", "f"},
+    {"escrt_makeslice", "a"}, // make(S, len, cap): a backing array
+    {"escrt_malloc", "a"},
+    {"escrt_memalign", "a"},
+    {"escrt_new", "a"},
+    {"escrt_new_noscan", "a"},
+    {"escrt_posix_memalign", "a0"},
+    {"escrt_realloc", "a r0 f"},
     {"escrt_select", "S0"},
     {"escrt_slicecopy", "c2>0"}, // copy(dst, src)
     {"execv", ""},

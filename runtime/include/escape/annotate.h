@@ -18,7 +18,9 @@
 // the callee returns (escrt_systemstack, escrt_once_do); with ESC_THREAD,
 // on another thread, later. ESC_SEND is Go's ch <- v: the pointers stored
 // in what the parameter points to (the element sent, not its address) go
-// to whichever goroutine receives them (escrt_chan_send).
+// to whichever goroutine receives them (escrt_chan_send). ESC_RECV is Go's
+// v := <-ch: the callee stores into what the parameter points to a value
+// from another goroutine, which the caller sees as heap memory.
 //
 // A declaration with any annotated parameter is taken as fully annotated:
 // its other parameters do not escape. The annotations expand to clang's
@@ -49,5 +51,8 @@
 // ESC_SEND: the pointers stored in *p are sent on a channel: they escape
 // to whichever goroutine receives them.
 #define ESC_SEND ESC_ANNOTATE_("escape:send")
+// ESC_RECV: the callee stores into *p values another goroutine sent (Go's
+// v := <-ch): heap memory the caller has not seen.
+#define ESC_RECV ESC_ANNOTATE_("escape:recv")
 
 #endif

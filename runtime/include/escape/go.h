@@ -193,7 +193,7 @@ void escrt_chan_send(escrt_chan *c ESC_NOESCAPE, const void *elem ESC_SEND);
 // escrt_chan_recv receives into elem (elem may be NULL to drop the value):
 // v, ok := <-c. It returns false when c is closed and drained, having
 // zeroed *elem. A nil c blocks forever.
-bool escrt_chan_recv(escrt_chan *c ESC_NOESCAPE, void *elem ESC_NOESCAPE);
+bool escrt_chan_recv(escrt_chan *c ESC_NOESCAPE, void *elem ESC_RECV);
 
 // escrt_chan_close closes c: receivers drain the buffer, then get zero.
 void escrt_chan_close(escrt_chan *c ESC_NOESCAPE);
@@ -224,12 +224,11 @@ typedef struct escrt_select_case {
 // returns the index of the case that proceeded, chosen uniformly at random
 // among the ready ones. n may be 0: a blocking empty select blocks forever.
 //
-// What a send case sends is the content of *elem: two levels below cases,
-// and for send cases only, which no annotation can say (ESC_SEND on cases
-// would send the elem pointers themselves). ESC_LEAK_CONTENT says more
-// than the truth and never less: the variables that the cases' elem
-// point to, sent or received into, escape.
-int escrt_select(escrt_select_case *cases ESC_LEAK_CONTENT, int n, bool block);
+// select keeps no case. What a send case sends is the content of *elem,
+// two levels below cases, and a receive case stores a value sent by
+// another goroutine there, which no annotation can say: escape-check
+// models escrt_select itself (analyzer/libc.c's word S).
+int escrt_select(escrt_select_case *cases ESC_NOESCAPE, int n, bool block);
 
 // ---------------------------------------------------------------------------
 // Synchronization (Go's sync package). All are ready when zeroed.
