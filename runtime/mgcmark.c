@@ -625,7 +625,8 @@ void gc_mark(gc_mark_result *r) {
 // ---------------------------------------------------------------------------
 
 // This is the one description of the concurrent mark; mgc.c (the cycle
-// around it), runtime.h, HACKING.md and escape/gc.h point here.
+// around it), runtime.h and HACKING.md point here, and escape/gc.h tells
+// users what it costs them.
 //
 // With the pages written since the mark began known (dirtypages.c), most of
 // the mark can run with the world going (Boehm, Demers and Shenker's
