@@ -202,6 +202,8 @@ bool parse_command(command *c, int argc, char **argv) {
         c->assemble_only = true;
       if (!strcmp(a, "-shared"))
         c->shared = true;
+      if (!strcmp(a, "-fblocks"))
+        c->blocks = true;
       if (starts(a, "-fsanitize=") &&
           (strstr(a, "address") || strstr(a, "thread") ||
            strstr(a, "memory") || strstr(a, "leak")))

@@ -36,6 +36,7 @@ typedef struct {
   bool assemble_only; // -S
   bool shared;        // -shared: links a shared library
   bool sanitizer;     // -fsanitize=address/thread/memory/hwaddress...
+  bool blocks;        // -fblocks: clang Blocks, which need libBlocksRuntime
   bool deps;          // a dependency file comes with the object (-MD ...)
   const char *output; // -o, or NULL
   int nsources;

@@ -11,7 +11,10 @@
 // its one runtime. A shared library carries no runtime: it is linked
 // against libescrt-cc.so (with an rpath), which is what its escrt_ calls
 // bind to only when no program runtime is there. -z now: the lazy binder
-// needs more stack than a goroutine has.
+// needs more stack than a goroutine has. A command with -fblocks also gets
+// libBlocksRuntime, as needed and shared (Debian's archive of it is not
+// position-independent): the blocks it makes refer to it, and the
+// runtime runs them as goroutines (escrt_go_block) without it.
 #include "escape-cc.h"
 
 #include <stdio.h>
@@ -19,8 +22,18 @@
 
 void link_flags(const command *c, const char *libdir, strlist *out);
 
+// blocks_flags links libBlocksRuntime where the command makes blocks.
+static void blocks_flags(const command *c, strlist *out) {
+  if (!c->blocks)
+    return;
+  strlist_push(out, "-Wl,--push-state,--as-needed,-Bdynamic");
+  strlist_push(out, "-lBlocksRuntime");
+  strlist_push(out, "-Wl,--pop-state");
+}
+
 void link_flags(const command *c, const char *libdir, strlist *out) {
   char *arg = NULL;
+  blocks_flags(c, out);
   if (c->shared) {
     if (asprintf(&arg, "%s/libescrt-cc.so", libdir) < 0)
       abort();

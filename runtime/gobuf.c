@@ -1,6 +1,6 @@
 // Execution contexts.
 //
-// The scheduler (a later part) runs goroutines on stacks from stack.c and
+// The scheduler (proc.c) runs goroutines on stacks from stack.c and
 // switches between them and each thread's own stack. A context is a gobuf,
 // as in Go: a suspended context's registers live on its own stack, so the
 // gobuf holds its stack pointer and, for the sanitizers, its stack's bounds.

@@ -5,36 +5,22 @@
 // heap pages were written (dirtypages.c), most of the mark runs with the
 // world going, on the collector's own thread (the worker), as Go's mark
 // does with its write barrier and Boehm's incremental mode with its dirty
-// bits:
+// bits: mgcmark.c, "The concurrent mark", describes it. Around it, the
+// cycle (collect_concurrent) first sweeps what the last collection left
+// unswept (Go's sweep termination), and in the mark's last stop gives every
+// thread's cached spans back (no thread allocates from a span before it
+// is swept), halves the stacks of goroutines that wait to run or sleep and
+// use less than a quarter of them, makes every collected span unswept
+// (mgcsweep.c) and sets the next goal and trigger (settle).
 //
-//	1. list the modules' writable segments and sweep what the last
-//	   collection left unswept (Go's sweep termination); start counting
-//	   written pages (dirty_reset);
-//	2. stop the world: scan the roots (mgcmark.c, gc_mark_roots); start
-//	   the world;
-//	3. with the world running (gc_mark_concurrent): scan the globals,
-//	   drain the mark, then preclean: take the pages written so far (and
-//	   make them clean), rescan them, drain again. Objects allocated
-//	   during the mark count as marked (Go's allocate-black): their spans
-//	   carry the mark's number (mspan.gcborn);
-//	4. stop the world: give every thread's cached spans back, so that alloc
-//	   bits are exact and no thread allocates from a span before it is
-//	   swept; scan the roots again and the pages written since step 3's
-//	   preclean, and finish the mark on GOMAXPROCS threads
-//	   (gc_mark_finish); halve the stacks of
-//	   goroutines that wait to run or sleep and use less than a quarter of
-//	   them; make every collected span unswept (mgcsweep.c); set the next
-//	   goal and trigger; start the world;
-//	5. stop counting written pages (dirty_stop): a write costs a fault
-//	   only while a mark runs.
-//
-// Sweeping is lazy from step 4 on: allocators sweep the spans they are
+// Sweeping is lazy from then on: allocators sweep the spans they are
 // about to use. Without the kernel's help, or with GODEBUG=gcstoptheworld=1
 // (Go's switch of the same name), or when the last mark found less than
 // CONCURRENT_MIN_LIVE, the allocating thread that reaches the goal
-// collects on its system stack with the world stopped from step 2 to step
-// 4, and the pause is the whole mark. escrt_gc runs a concurrent cycle
-// whenever it can, as Go's runtime.GC does, and waits for it.
+// collects on its system stack with the world stopped for the whole mark
+// (collect_stopped), and the pause is the whole mark. escrt_gc runs a
+// concurrent cycle whenever it can, as Go's runtime.GC does, and waits for
+// it.
 //
 // Pacing: heap_alloc counts the bytes of collected objects handed to
 // caches and large objects since the last mark, on top of the bytes it

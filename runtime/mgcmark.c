@@ -624,35 +624,57 @@ void gc_mark(gc_mark_result *r) {
 // The concurrent mark
 // ---------------------------------------------------------------------------
 
+// This is the one description of the concurrent mark; mgc.c (the cycle
+// around it), runtime.h and HACKING.md point here, and escape/gc.h tells
+// users what it costs them.
+//
 // With the pages written since the mark began known (dirtypages.c), most of
 // the mark can run with the world going (Boehm, Demers and Shenker's
-// mostly parallel collection). The caller is the collector's own thread,
-// which holds no root; every write to the heap after dirty_reset counts:
+// mostly parallel collection). The caller is the collector's own thread
+// (mgc.c's worker, in collect_concurrent), which is not registered and
+// holds no root. It has swept what the last collection left unswept and
+// started counting written heap pages (dirty_reset); every write to the
+// heap from then on counts. Then:
 //
-//   1. gc_mark_roots, the world stopped: the threads' and goroutines'
-//      roots and malloc's objects mark what they point to;
-//   2. gc_mark_concurrent, the world running: the collector's thread
-//      scans the globals and drains the work stack. The objects it reads
-//      may change under it, and any that does is on a written page. Then
-//      it precleans: it takes the pages written so far, making them clean
-//      at once, rescans the marked objects on them, and drains again;
-//   3. gc_mark_finish, the world stopped again: the roots again, all of
-//      them, and on every page written since the preclean (or carried
-//      over by it), malloc's objects and the marked objects of scanned
-//      kind, and a sanitizer's malloc chunks, all of them; then every
-//      marker drains what that found.
+//   1. gc_mark_roots, the world stopped: the registered threads' and the
+//      goroutines' roots, malloc's objects and a sanitizer's malloc chunks
+//      mark what they point to. The world starts again;
+//   2. gc_mark_concurrent, the world running: the collector's thread alone
+//      (the program's threads have the cores) scans the globals, under
+//      the loader's lock (dl_iterate_phdr), and drains the work stack. The
+//      objects it reads may change under it, and any that does is on a
+//      written page. Then it precleans: it takes the pages written so far,
+//      making them clean at once, rescans the marked collected objects of
+//      scanned kind on them, carries the other written pages (malloc's
+//      spans, stacks, free runs, which may be changing) to step 3, and
+//      drains again;
+//   3. gc_mark_finish, the world stopped again, after the cycle gave every
+//      thread's cached spans back (so that alloc bits are exact): the
+//      globals and the threads' and goroutines' roots again, all of them;
+//      on the carried pages and those written since the preclean, malloc's
+//      objects and the marked collected objects of scanned kind; a
+//      sanitizer's malloc chunks, all of them (written pages do not track
+//      them); then every marker (GOMAXPROCS threads) drains what that
+//      found. The cycle stops counting written pages once the world runs
+//      again (dirty_stop).
 //
-// Objects allocated after step 1 count as marked (Go's allocate-black):
-// a span made collected during the mark carries its number (gcborn), the
-// markers pass over its objects as marked, the rescans read them as
-// marked, and the sweep after keeps them. A pointer stored in one is on a
+// Objects allocated after step 1 count as marked (Go's allocate-black): a
+// span made collected during the mark carries the mark's number
+// (mspan.gcborn, from gc_concurrent_mark), the markers pass over its
+// objects as marked, the rescans read them as marked, and the sweep after
+// keeps them and clears the number. A pointer stored in one is on a
 // written page. So every pointer to a live object ends up read: it is in
 // a root (step 3), on a page written since it was last read (a rescan), or
-// in an object scanned after it was stored. Collected spans are freed only
-// by the sweep, which is over before step 1 and starts after step 3: the
-// spans the concurrent steps read stay what they are. A span made
-// collected during step 2 has its kind stored last (gc_span_init), so a
-// marker that sees the kind sees the span whole.
+// in an object scanned after it was stored.
+//
+// Step 2 reads spans and objects that other threads change, and relies on
+// two rules. Collected spans are freed only by the sweep, which is over
+// before step 1 and resumes after step 3: the spans it reads stay what
+// they are. A span made collected during step 2 has its kind stored last,
+// with release (gc_span_init), and a marker loads the kind first, with
+// acquire: a marker that sees the kind sees the span whole. A change to
+// either breaks the mark silently: runtime/gc's test
+// pointers-moved-while-marking catches a pointer the mark misses.
 
 static void preclean(void);
 

@@ -2,10 +2,12 @@
 //
 // The runtime's error triad (see HACKING.md): throw for runtime bugs, fatal
 // for user faults the program cannot recover from, and Go's panic texts for
-// misuse (a send on a closed channel, an index out of range). throw and
-// fatal print one line "fatal error: ..." to standard error, a panic
-// "panic: ..." and the goroutine's line; all exit with status 2, as Go
-// does.
+// the goroutines' misuse (a send on a closed channel, an index out of
+// range: die_panic, which proc.c's panic_goroutine calls; there is no
+// recover, so a panic ends the program too). throw prints "fatal error:
+// runtime: MSG", fatal "fatal error: MSG", die_panic "panic: MSG", a blank
+// line and "goroutine N [running]:", each to standard error, and all exit
+// with status 2, as Go does.
 //
 // They run when the heap may be corrupt or its locks held, so they allocate
 // nothing: messages are assembled in a buffer on the stack and written with

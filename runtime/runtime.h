@@ -134,20 +134,21 @@ static inline void nostop_leave(void) {
 // panic.c
 //
 
-// throw reports a runtime bug and exits with status 2: "fatal error: msg".
-// msg is a string constant; throw allocates nothing.
+// throw reports a runtime bug and exits with status 2: "fatal error:
+// runtime: MSG". msg is a string constant; throw allocates nothing.
 _Noreturn void throw(const char *msg);
-// fatal reports a user fault the program cannot recover from, as throw.
+// fatal reports a user fault the program cannot recover from, as throw
+// does but without "runtime: ": "fatal error: MSG".
 _Noreturn void fatal(const char *msg);
 // fatal_free reports a bad free-like call: "fatal error: VERB of 0xP: WHY",
-// with the object's address and size appended when obj is not 0.
+// with " (object 0xOBJ, size N)" appended when obj is not 0.
+_Noreturn void fatal_free(const char *verb, const void *p, const char *why,
+                          uintptr_t obj, uintptr_t size);
 // die_panic prints Go's panic text for goroutine goid and exits with status
 // 2: "panic: MSG", a blank line, "goroutine N [running]:".
 _Noreturn void die_panic(const char *msg, int64_t goid);
 // fatal_stack_limit reports a goroutine stack that would exceed limit bytes.
 _Noreturn void fatal_stack_limit(uintptr_t limit);
-_Noreturn void fatal_free(const char *verb, const void *p, const char *why,
-                          uintptr_t obj, uintptr_t size);
 
 //
 // mfixalloc.c
@@ -818,9 +819,7 @@ void gc_mark(gc_mark_result *r);
 #define GC_BORN_BEFORE UINT32_MAX
 // The concurrent mark running now (its number), else GC_BORN_BEFORE.
 extern _Atomic uint32_t gc_concurrent_mark;
-// The concurrent mark's three steps (mgc.c's concurrent cycle): the roots
-// with the world stopped; the drain and the preclean with it running; the
-// roots again and the pages written since, with the world stopped.
+// The concurrent mark's three steps: mgcmark.c, "The concurrent mark".
 void gc_mark_roots(gc_mark_result *r);
 void gc_mark_concurrent(void);
 void gc_mark_finish(gc_mark_result *r);

@@ -1,10 +1,12 @@
 // Stack allocation.
 //
 // See malloc.c for an overview of the heap; this is the allocator half of
-// Go's stack.go (growth, copying and the prologue check arrive with the
-// goroutines). Goroutine stacks are powers of two from FIXED_STACK (2 KB)
-// up, carved from the heap's manual spans, which the page heap hands out
-// whole and the garbage collector will not sweep.
+// Go's stack.go. The other half, growing and shrinking a goroutine's stack
+// by copying it, is stackcopy.c; the prologue check is escape/go.h's
+// ESCRT_STACK_CHECK, which calls proc.c's escrt_morestack. Goroutine
+// stacks are powers of two from FIXED_STACK (2 KB) up, carved from the
+// heap's manual spans, which the page heap hands out whole and the garbage
+// collector does not sweep.
 //
 // Stacks of the four small orders, FIXED_STACK << order for order 0..3
 // (2, 4, 8 and 16 KB), come from a global pool per order:

@@ -41,6 +41,7 @@ if [ "$mode" = test ]; then # npm fetches sqlite3.c and the SARIF Multitool
   need npm command -v npm
   need python3 command -v python3 # runtime/preload runs it on our malloc, formats on our JSON
   need clang command -v clang     # escape-cc's tests use both real compilers
+  need libblocksruntime-dev test -f /usr/include/Block.h # runtime/goblock: clang Blocks
   need autoconf command -v autoconf # cc/driver runs ./configure with escape-cc
   need ccache command -v ccache     # cc/driver builds through ccache
   need man-db command -v man        # install/tools reads the installed man pages

@@ -187,6 +187,28 @@ make_consumer() {
     fail "prog-shared's rpath is not in $from"
   run_prog "$dir/prog-static"
   run_prog "$dir/prog-shared"
+  ! grep -q 'NEEDED.*libBlocksRuntime' <<<"$(readelf -d "$dir/prog-shared")" ||
+    fail "prog-shared, which makes no blocks, needs libBlocksRuntime"
+
+  # The same with clang Blocks: clang before 16 takes
+  # -ftrivial-auto-var-init=zero only with a flag that says so.
+  local blocks_cflags=""
+  clang -ftrivial-auto-var-init=zero -x c -fsyntax-only /dev/null 2>/dev/null ||
+    blocks_cflags=-enable-trivial-auto-var-init-zero-knowing-it-will-be-removed-from-clang
+  cp "$here/consumer/blocks.c" "$dir/"
+  make -C "$dir" blocks BLOCKS_CC=clang BLOCKS_CFLAGS="$blocks_cflags" >"$dir.blocks.log" 2>&1 ||
+    { cat "$dir.blocks.log" >&2; fail "the Makefile project's blocks did not build"; }
+  linked "$dir/blocks-static" static
+  linked "$dir/blocks-shared" shared
+  # libBlocksRuntime is shared in both: Debian's archive of it is not
+  # position-independent.
+  local b out
+  for b in blocks-static blocks-shared; do
+    grep -q 'NEEDED.*libBlocksRuntime' <<<"$(readelf -d "$dir/$b")" ||
+      fail "$b does not need libBlocksRuntime"
+    out="$("$dir/$b")" || fail "$b exited with status $?"
+    [ "$out" = "escrt: blocks, sum of squares 385" ] || fail "$b printed '$out'"
+  done
 }
 
 step_pkg_config() {

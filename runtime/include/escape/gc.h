@@ -40,8 +40,10 @@
 // written meanwhile. While such a mark runs, the first write to each heap
 // page costs a page fault (about a microsecond); system calls that write
 // into the heap work as ever. Where the kernel cannot, with
-// GODEBUG=gcstoptheworld=1, and for live heaps under 4 MB (whose mark is
-// shorter than the two stops), the whole mark is one stop.
+// GODEBUG=gcstoptheworld=1, and for the collections that the heap's growth
+// starts when the last one found under 4 MB live (whose mark is shorter
+// than the two stops), the whole mark is one stop; escrt_gc marks
+// concurrently whenever it can.
 //
 // Pacing is Go's: a collection must end before the collected heap reaches
 // the live heap of the last collection times 1 + GOGC/100 (GOGC from the
