@@ -27,7 +27,7 @@ static void work(void *arg) { // ERROR "arg does not escape$"
 
 void start_workers(escrt_waitgroup *wg, long *out, int n) { // ERROR "leaking param: wg$" "leaking param: out$"
   for (int i = 0; i < n; i++) {
-    struct job *j = escrt_new(sizeof *j);
+    struct job *j = escrt_new(sizeof *j); // ERROR "escrt_new\(sizeof \*j\) escapes to heap$"
     j->wg = wg;
     j->out = out + i;
     j->n = i;
@@ -75,7 +75,7 @@ void drain_and_close(escrt_chan *c) { // ERROR "c does not escape$"
 
 escrt_chan *make_chan(void) { return escrt_chan_make(sizeof(long), 4); }
 
-void *grow(void *p, size_t n) { return escrt_realloc(p, n); } // ERROR "leaking param: p to result ~r0 level=0$"
+void *grow(void *p, size_t n) { return escrt_realloc(p, n); } // ERROR "leaking param: p to result ~r0 level=0$" "escrt_realloc\(p, n\) escapes to heap$"
 
 size_t usable_then_free(void *p) { // ERROR "p does not escape$"
   size_t n = escrt_usable_size(p);
@@ -85,7 +85,7 @@ size_t usable_then_free(void *p) { // ERROR "p does not escape$"
 
 void *aligned(size_t n) {
   void *p = NULL;
-  if (escrt_posix_memalign(&p, 64, n) != 0)
+  if (escrt_posix_memalign(&p, 64, n) != 0) // ERROR "escrt_posix_memalign\(&p, 64, n\) escapes to heap$"
     return NULL;
   return p;
 }
