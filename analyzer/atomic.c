@@ -30,6 +30,7 @@
 // scoped ones) sends its operands to the heap, as any unknown construct.
 #include "escape.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -112,18 +113,15 @@ static const atomic_op *find_op(const atomic_op *ops, size_t n,
 static void spelled_name(CXCursor c, char *out, size_t size) {
   CXFile f;
   unsigned at;
-  size_t len = 0, file_size;
+  size_t len = 0, file_size = 0;
   clang_getSpellingLocation(clang_getCursorLocation(c), &f, NULL, NULL, &at);
   const char *text = f ? clang_getFileContents(
                              clang_Cursor_getTranslationUnit(c), f, &file_size)
                        : NULL;
   while (text && at + len < file_size && len + 1 < size &&
-         (text[at + len] == '_' ||
-          (text[at + len] >= 'a' && text[at + len] <= 'z') ||
-          (text[at + len] >= 'A' && text[at + len] <= 'Z') ||
-          (text[at + len] >= '0' && text[at + len] <= '9')))
+         (isalnum((unsigned char)text[at + len]) || text[at + len] == '_'))
     len++;
-  if (text)
+  if (len)
     memcpy(out, text + at, len);
   out[len] = '\0';
 }
