@@ -310,6 +310,9 @@ void lower_function(unit *u, func *fn);
 void lower_stmt(unit *u, CXCursor c);
 void lower_expr(unit *u, hole k, CXCursor c);
 hole lower_addr(unit *u, CXCursor c); // the hole for storing into lvalue c
+// atomic.c: lowers c if it is an atomic operation (an AtomicExpr, or a call
+// to a __sync builtin) as the loads and stores it makes; false otherwise.
+bool lower_atomic(unit *u, hole k, CXCursor c);
 scope *push_scope(unit *u, CXCursor block);
 unsigned end_offset(CXCursor c);
 unsigned scope_end(scope *s);

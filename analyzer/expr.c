@@ -348,21 +348,12 @@ static void unexposed(unit *u, hole k, CXCursor c) {
     lower_expr(u, k, x[0]);
     return;
   }
-  const char *text = n > 1 ? cursor_text(u, c, 16) : "";
-  bool atomic = !strncmp(text, "__atomic", 8) || !strncmp(text, "__c11", 5) ||
-                !strncmp(text, "__sync", 6);
+  if (lower_atomic(u, k, c))
+    return;
   held_cond(u, 1); // a ?: b evaluates b only sometimes
-  for (int i = 0; i < n; i++) {
-    if (!clang_isExpression(x[i].kind))
-      continue;
-    if (atomic)
-      lower_expr(u,
-                 hole_note(u, hole_of(heap_sink(u, ESC_HEAP, NULL)), c,
-                           "atomic operation"),
-                 x[i]);
-    else
+  for (int i = 0; i < n; i++)
+    if (clang_isExpression(x[i].kind))
       lower_expr(u, k, x[i]);
-  }
   held_cond(u, -1);
 }
 
@@ -503,7 +494,8 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
     unexposed(u, k, c);
     return;
   case CXCursor_CallExpr:
-    lower_call(u, k, c);
+    if (!lower_atomic(u, k, c))
+      lower_call(u, k, c);
     held_call(u, c);
     return;
   case CXCursor_CompoundLiteralExpr:

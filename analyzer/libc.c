@@ -4,13 +4,23 @@
 // argument escape. That answer is right for code we cannot see and wrong
 // for the C library, whose contracts are public: printf reads its
 // arguments and keeps none, memcpy copies what src points to into what dst
-// points to, realloc hands its argument back as its result. Each entry
-// below states one function's contract in a small language, one effect per
-// word:
+// points to, realloc hands its argument back as its result. Each entry of
+// libc_models.def states one function's contract in a small language, one
+// effect per word:
 //
 //   hN     argument N leaks to the heap            (setvbuf's buffer)
+//   HN     what argument N points to leaks          (getopt's argv strings)
 //   tN     argument N is handed to another thread  (pthread_create's arg)
+//   TN     what argument N points to is handed to another thread
+//          (timer_create's sigevent, whose sival_ptr a thread receives)
+//   hN+    arguments N, N+1, ... all leak, the variadic ones included
+//          (syscall); likewise tN+
 //   rN     argument N flows to the result          (strchr, fgets)
+//   RN     what argument N points to flows to the result (strsep)
+//   u      the result may also be memory the caller cannot see
+//          (strtok: its argument, or the string it kept)
+//   uB     memory the caller cannot see is stored into what B points to
+//          (pthread_join's return value, dladdr's strings)
 //   cA>B   what A points to is copied into what B points to (memcpy)
 //   sA>B   A itself is stored into what B points to (strtol's endptr)
 //   a      the result is a fresh allocation        (malloc)
@@ -21,10 +31,18 @@
 //          elem points to is sent on a channel and received into
 //   f      frees its argument                      (for the rewriter)
 //
-// Arguments that no word mentions do not escape. A pointer result that is
-// neither fresh nor an argument points to memory the caller cannot see
-// (getenv, localtime): stores through it go to the heap. The table is
-// sorted by name for bsearch; libc_test checks the order.
+// Arguments that no word mentions do not escape. A pointer result that no
+// r, R, a or A word describes points to memory the caller cannot see
+// (getenv, localtime): stores through it go to the heap.
+//
+// libc_models.def covers every function of glibc's public headers that
+// takes or returns a pointer or takes variadic arguments, POSIX's among
+// them, and the symbols calls reach after macro expansion (__memcpy_chk,
+// __isoc99_sscanf, __builtin_* forms, which call.c looks up without their
+// prefix); tests/analyzer/libc-functions.txt is that list, made by
+// scripts/libc-functions.sh, and check_libc tests that each name has an
+// entry. The table is sorted by name for bsearch; check_libc checks the
+// order.
 #include "escape.h"
 
 #include <stdlib.h>
@@ -36,283 +54,9 @@ struct libc_model {
 };
 
 static const libc_model models[] = {
-    {"__assert_fail", ""},
-    {"__errno_location", ""},
-    {"__sigsetjmp", ""},
-    {"__va_start", "v0"},
-    {"_longjmp", ""},
-    {"_setjmp", ""},
-    {"abort", ""},
-    {"abs", ""},
-    {"accept", ""},
-    {"access", ""},
-    {"aligned_alloc", "a"},
-    {"alloca", "A"},
-    {"asctime", ""},
-    {"asctime_r", "r1"},
-    {"atexit", ""},
-    {"atof", ""},
-    {"atoi", ""},
-    {"atol", ""},
-    {"atoll", ""},
-    {"bind", ""},
-    {"bsearch", "r1"},
-    {"bzero", ""},
-    {"calloc", "a"},
-    {"chdir", ""},
-    {"clearerr", ""},
-    {"clock", ""},
-    {"clock_gettime", ""},
-    {"close", ""},
-    {"closedir", ""},
-    {"connect", ""},
-    {"ctime", ""},
-    {"ctime_r", "r1"},
-    {"dirname", "r0"},
-    {"dladdr", ""},
-    {"dlclose", ""},
-    {"dlerror", ""},
-    {"dlopen", ""},
-    {"dlsym", ""},
-    {"dprintf", ""},
-    {"dup", ""},
-    {"dup2", ""},
-    // The runtime's allocators (<escape/gc.h>, <escape/malloc.h>) and the
-    // operations <escape/slice.h> and <escape/go.h> do besides what their
-    // annotations say they keep.
-    {"escrt_aligned_alloc", "a"},
-    {"escrt_calloc", "a"},
-    {"escrt_free", "f"},
-    {"escrt_makeslice", "a"}, // make(S, len, cap): a backing array
-    {"escrt_malloc", "a"},
-    {"escrt_memalign", "a"},
-    {"escrt_new", "a"},
-    {"escrt_new_noscan", "a"},
-    {"escrt_posix_memalign", "a0"},
-    {"escrt_realloc", "a r0 f"},
-    {"escrt_select", "S0"},
-    {"escrt_slicecopy", "c2>0"}, // copy(dst, src)
-    {"execv", ""},
-    {"execve", ""},
-    {"execvp", ""},
-    {"exit", ""},
-    {"expect", "r0"},
-    {"fchmod", ""},
-    {"fchown", ""},
-    {"fclose", ""},
-    {"fcntl", ""},
-    {"fdatasync", ""},
-    {"fdopen", ""},
-    {"feof", ""},
-    {"ferror", ""},
-    {"fflush", ""},
-    {"fgetc", ""},
-    {"fgets", "r0"},
-    {"fileno", ""},
-    {"fopen", ""},
-    {"fork", ""},
-    {"fprintf", ""},
-    {"fputc", ""},
-    {"fputs", ""},
-    {"fread", ""},
-    {"free", "f"},
-    {"freeaddrinfo", "f"},
-    {"freopen", "r2"},
-    {"fscanf", ""},
-    {"fseek", ""},
-    {"fstat", ""},
-    {"fsync", ""},
-    {"ftell", ""},
-    {"ftruncate", ""},
-    {"futimens", ""},
-    {"fwrite", ""},
-    {"getaddrinfo", "a3"},
-    {"getc", ""},
-    {"getchar", ""},
-    {"getcwd", "r0"},
-    {"getenv", ""},
-    {"geteuid", ""},
-    {"gethostname", ""},
-    {"getline", "a0"},
-    {"getpid", ""},
-    {"getrusage", ""},
-    {"gettimeofday", ""},
-    {"getuid", ""},
-    {"gmtime", ""},
-    {"gmtime_r", "r1"},
-    {"htonl", ""},
-    {"htons", ""},
-    {"index", "r0"},
-    {"inet_ntop", "r2"},
-    {"inet_pton", ""},
-    {"ioctl", ""},
-    {"isatty", ""},
-    {"kill", ""},
-    {"labs", ""},
-    {"listen", ""},
-    {"localtime", ""},
-    {"localtime_r", "r1"},
-    {"longjmp", ""},
-    {"lseek", ""},
-    {"lstat", ""},
-    {"malloc", "a"},
-    {"malloc_usable_size", ""},
-    {"memalign", "a"},
-    {"memchr", "r0"},
-    {"memcmp", ""},
-    {"memcpy", "r0 c1>0"},
-    {"memmem", "r0"},
-    {"memmove", "r0 c1>0"},
-    {"mempcpy", "r0 c1>0"},
-    {"memrchr", "r0"},
-    {"memset", "r0"},
-    {"mkdir", ""},
-    {"mkstemp", ""},
-    {"mktime", ""},
-    {"mmap", ""},
-    {"mprotect", ""},
-    {"munmap", ""},
-    {"nanosleep", ""},
-    {"ntohl", ""},
-    {"ntohs", ""},
-    {"object_size", ""},
-    {"open", ""},
-    {"opendir", ""},
-    {"perror", ""},
-    {"pipe", ""},
-    {"poll", ""},
-    {"posix_memalign", "a0"},
-    {"pread", ""},
-    {"prefetch", ""},
-    {"printf", ""},
-    {"pthread_attr_destroy", ""},
-    {"pthread_attr_init", ""},
-    {"pthread_attr_setstacksize", ""},
-    {"pthread_cond_broadcast", ""},
-    {"pthread_cond_destroy", ""},
-    {"pthread_cond_init", ""},
-    {"pthread_cond_signal", ""},
-    {"pthread_cond_timedwait", ""},
-    {"pthread_cond_wait", ""},
-    {"pthread_create", "t3"},
-    {"pthread_detach", ""},
-    {"pthread_equal", ""},
-    {"pthread_getspecific", ""},
-    {"pthread_join", ""},
-    {"pthread_key_create", ""},
-    {"pthread_key_delete", ""},
-    {"pthread_mutex_destroy", ""},
-    {"pthread_mutex_init", ""},
-    {"pthread_mutex_lock", ""},
-    {"pthread_mutex_trylock", ""},
-    {"pthread_mutex_unlock", ""},
-    {"pthread_mutexattr_destroy", ""},
-    {"pthread_mutexattr_init", ""},
-    {"pthread_mutexattr_settype", ""},
-    {"pthread_once", ""},
-    {"pthread_self", ""},
-    {"pthread_setspecific", "t1"},
-    {"putc", ""},
-    {"putchar", ""},
-    {"putenv", "h0"},
-    {"puts", ""},
-    {"pwrite", ""},
-    {"qsort", ""},
-    {"raise", ""},
-    {"rand", ""},
-    {"read", ""},
-    {"readdir", ""},
-    {"readlink", ""},
-    {"realloc", "a r0 f"},
-    {"reallocarray", "a r0 f"},
-    {"realpath", "r1"},
-    {"recv", ""},
-    {"recvfrom", ""},
-    {"remove", ""},
-    {"rename", ""},
-    {"rewind", ""},
-    {"rindex", "r0"},
-    {"rmdir", ""},
-    {"scanf", ""},
-    {"select", ""},
-    {"send", ""},
-    {"sendto", ""},
-    {"setbuf", "h1"},
-    {"setenv", ""},
-    {"setjmp", ""},
-    {"setlocale", ""},
-    {"setsockopt", ""},
-    {"setvbuf", "h1"},
-    {"sigaction", ""},
-    {"sigemptyset", ""},
-    {"siglongjmp", ""},
-    {"signal", ""},
-    {"sigsetjmp", ""},
-    {"sleep", ""},
-    {"snprintf", ""},
-    {"socket", ""},
-    {"sprintf", ""},
-    {"srand", ""},
-    {"sscanf", ""},
-    {"stat", ""},
-    {"stpcpy", "r0"},
-    {"stpncpy", "r0"},
-    {"strcasecmp", ""},
-    {"strcat", "r0"},
-    {"strchr", "r0"},
-    {"strchrnul", "r0"},
-    {"strcmp", ""},
-    {"strcoll", ""},
-    {"strcpy", "r0"},
-    {"strcspn", ""},
-    {"strdup", "a"},
-    {"strerror", ""},
-    {"strerror_r", "r1"},
-    {"strftime", ""},
-    {"strlen", ""},
-    {"strncasecmp", ""},
-    {"strncat", "r0"},
-    {"strncmp", ""},
-    {"strncpy", "r0"},
-    {"strndup", "a"},
-    {"strnlen", ""},
-    {"strpbrk", "r0"},
-    {"strrchr", "r0"},
-    {"strsep", "R0"},
-    {"strspn", ""},
-    {"strstr", "r0"},
-    {"strtod", "s0>1"},
-    {"strtof", "s0>1"},
-    {"strtok", "h0 r0"},
-    {"strtok_r", "r0 s0>2"},
-    {"strtol", "s0>1"},
-    {"strtold", "s0>1"},
-    {"strtoll", "s0>1"},
-    {"strtoul", "s0>1"},
-    {"strtoull", "s0>1"},
-    {"symlink", ""},
-    {"sysconf", ""},
-    {"system", ""},
-    {"time", ""},
-    {"tolower", ""},
-    {"toupper", ""},
-    {"truncate", ""},
-    {"unlink", ""},
-    {"unsetenv", ""},
-    {"usleep", ""},
-    {"utime", ""},
-    {"utimensat", ""},
-    {"utimes", ""},
-    {"va_copy", "c1>0"},
-    {"va_end", ""},
-    {"va_start", "v0"},
-    {"valloc", "a"},
-    {"vfprintf", ""},
-    {"vprintf", ""},
-    {"vsnprintf", ""},
-    {"vsprintf", ""},
-    {"waitpid", ""},
-    {"write", ""},
+#define MODEL(name, spec) {#name, spec},
+#include "libc_models.def"
+#undef MODEL
 };
 
 static int by_name(const void *a, const void *b) {
@@ -376,14 +120,29 @@ static bool pointee_has_pointers(unit *u, callsite *cs, int i) {
   return type_has_pointers(u, p);
 }
 
+// leak makes arguments a, and with rest every one after it, leak to the
+// heap (or another thread) with derefs: 0 the argument, 1 what it points to.
+static void leak(unit *u, callsite *cs, int a, bool rest, escape_kind kind,
+                 int derefs, note *n) {
+  int last = rest ? cs->nargs - 1 : a;
+  for (int i = a; i <= last; i++)
+    if (arg(cs, i))
+      add_edge(u, heap_sink(u, kind, cs->callee_name), arg(cs, i), derefs, n);
+}
+
 void apply_libc_model(unit *u, callsite *cs, const libc_model *m) {
   note *n = call_note(u, cs, "call parameter");
-  bool result_known = false;
+  bool result_known = false, result_unknown = false;
   for (const char *p = m->spec; *p;) {
     char op = *p++;
     int a = -1, b = -1;
+    bool rest = false;
     if (*p >= '0' && *p <= '9')
       a = strtol(p, (char **)&p, 10);
+    if (*p == '+') {
+      p++;
+      rest = true;
+    }
     if (*p == '>') {
       p++;
       b = strtol(p, (char **)&p, 10);
@@ -392,11 +151,18 @@ void apply_libc_model(unit *u, callsite *cs, const libc_model *m) {
       p++;
     switch (op) {
     case 'h':
+    case 'H':
+      leak(u, cs, a, rest, ESC_HEAP, op == 'H', n);
+      break;
     case 't':
-      if (arg(cs, a))
-        add_edge(
-            u, heap_sink(u, op == 'h' ? ESC_HEAP : ESC_THREAD, cs->callee_name),
-            arg(cs, a), 0, n);
+    case 'T':
+      leak(u, cs, a, rest, ESC_THREAD, op == 'T', n);
+      break;
+    case 'u':
+      if (a < 0)
+        result_unknown = true;
+      else if (arg(cs, a))
+        add_store(u, cs, arg(cs, a), u->unknown, 0, n);
       break;
     case 'r':
     case 'R':
@@ -441,6 +207,6 @@ void apply_libc_model(unit *u, callsite *cs, const libc_model *m) {
       break;
     }
   }
-  if (!result_known && cs->result)
+  if ((!result_known || result_unknown) && cs->result)
     add_edge(u, cs->result, u->unknown, 0, NULL);
 }
