@@ -6,15 +6,17 @@
 // goroutine blocks: captures by value and __block captures by reference,
 // a block per turn of a loop capturing the loop variable, goroutine blocks
 // that start goroutine blocks, channels, select with a timeout made of a
-// sleeping block, and the collector: an object whose only pointer is a
-// goroutine block's capture lives through collections while the goroutine
-// is blocked, and is freed once the goroutine has returned. As in
+// sleeping block, and the collector: an object (or a slice's backing
+// array) whose only pointer is a goroutine block's capture lives through
+// collections while the goroutine is blocked, and is freed once the
+// goroutine has returned. As in
 // goroutines.h, code on goroutines records and the test asserts after
 // escrt_run_block returns; every block starts with ESCRT_STACK_CHECK(), as
 // escape-cc would write it.
 #include "goroutines.h"
 
 #include "escape/gc.h"
+#include "escape/slice.h"
 
 #include <check.h>
 #include <stdint.h>
@@ -233,8 +235,11 @@ static void fill(long *v, long seed) {
 // intact. The object is made by a goroutine that has returned, so no
 // other stack holds its address; once the reader has returned too, a
 // collection frees it: the live heap, which shows it alive, would show it
-// dead.
-START_TEST(gc_keeps_captures) {
+// dead. With as_slice, the object is a slice's backing array (Go's
+// make([]int64, n)) and the block captures the slice's header.
+typedef ESCRT_SLICE(long) long_slice;
+
+static void gc_keeps(bool as_slice) {
   static long want, got;
   static uint64_t live_while_blocked, live_after;
   escrt_run_block(^{
@@ -243,13 +248,17 @@ START_TEST(gc_keeps_captures) {
     escrt_chan *done = escrt_chan_make(sizeof(long), 0);
     escrt_go_block(^{
       ESCRT_STACK_CHECK();
-      long *obj = escrt_new_noscan(OBJ_BYTES);
+      long_slice s = as_slice ? escrt_make(long_slice, OBJ_BYTES / sizeof(long))
+                              : escrt_nil(long_slice);
+      long *obj = as_slice ? s.array : escrt_new_noscan(OBJ_BYTES);
       fill(obj, 12345);
       want = checksum(obj);
+      if (as_slice)
+        obj = NULL; // only the slice's header holds the array
       escrt_go_block(^{
         ESCRT_STACK_CHECK();
         escrt_chan_recv(go, NULL);
-        long sum = checksum(obj);
+        long sum = checksum(as_slice ? &escrt_at(s, 0) : obj);
         escrt_chan_send(done, &sum);
       });
     });
@@ -280,6 +289,12 @@ START_TEST(gc_keeps_captures) {
   ck_assert_int_eq(got, want);
   ck_assert_uint_lt(live_after, OBJ_BYTES);
 }
+
+START_TEST(gc_keeps_captures) { gc_keeps(false); }
+END_TEST
+
+// A slice held only by a closure survives collections.
+START_TEST(gc_keeps_captured_slice) { gc_keeps(true); }
 END_TEST
 
 // A nil block is Go's nil func value.
@@ -303,6 +318,7 @@ int main(int argc, char **argv) {
   suite_add_test(s, "channels", channels, 30);
   suite_add_test(s, "select-with-timeout", select_with_timeout, 30);
   suite_add_test(s, "gc-keeps-captures", gc_keeps_captures, 60);
+  suite_add_test(s, "gc-keeps-captured-slice", gc_keeps_captured_slice, 60);
   suite_add_test(s, "go-of-nil-block-panics", go_of_nil_block_panics, 30);
   return suite_main(s, argc, argv);
 }
