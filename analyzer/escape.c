@@ -218,6 +218,8 @@ void lower_unit(unit *u) {
   u->unknown = new_location(u, NULL, LOC_UNKNOWN, "{heap}");
   for (int i = 0; i < u->all_funcs.len; i++) {
     func *f = u->all_funcs.items[i];
+    if (f->block) // lowered where its literal is (block.c)
+      continue;
     u->sinks = &f->sinks;
     lower_function(u, f);
   }

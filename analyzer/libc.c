@@ -14,6 +14,7 @@
 //   cA>B   what A points to is copied into what B points to (memcpy)
 //   sA>B   A itself is stored into what B points to (strtol's endptr)
 //   a      the result is a fresh allocation        (malloc)
+//   dN     ... that holds a copy of what argument N points to (Block_copy)
 //   aB     a fresh allocation is stored into what B points to
 //   A      the result is fresh automatic storage of the caller (alloca)
 //   v0     the caller's variadic arguments are stored into *arg0 (va_start)
@@ -34,6 +35,8 @@ struct libc_model {
 };
 
 static const libc_model models[] = {
+    {"_Block_copy", "d0"},
+    {"_Block_release", ""},
     {"__assert_fail", ""},
     {"__errno_location", ""},
     {"__sigsetjmp", ""},
@@ -404,6 +407,15 @@ void apply_libc_model(unit *u, callsite *cs, const libc_model *m) {
         add_edge(u, cs->result, fresh(u, cs, op == 'A'), -1, n);
       else if (arg(cs, a))
         add_store(u, cs, arg(cs, a), fresh(u, cs, op == 'A'), -1, n);
+      break;
+    case 'd':
+      result_known = true;
+      if (cs->result) {
+        location *copy = fresh(u, cs, false);
+        add_edge(u, cs->result, copy, -1, n);
+        if (arg(cs, a))
+          add_edge(u, copy, arg(cs, a), 1, n);
+      }
       break;
     case 'v':
       if (arg(cs, a) && cs->caller->varargs)
