@@ -260,7 +260,7 @@ void lower_block(unit *u, hole k, CXCursor c) {
   flow(u, hole_addr(u, k, c, "block literal"), l);
 }
 
-// captured_by returns the capture of the block being lowered that names d,
+// captured returns the capture of the block being lowered that names d,
 // or NULL.
 static capture *captured(unit *u, CXCursor d) {
   return u->block ? find_capture(u->block, d) : NULL;

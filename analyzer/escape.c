@@ -12,11 +12,11 @@
 // stored in the heap, and (2) a pointer to a stack object cannot outlive
 // that object.
 //
-// The model is Go's too. Each function is lowered (stmt.c, expr.c,
-// call.c) into a directed graph of locations (graph.c): variables,
-// parameters, the result ~r0, allocation sites, temporaries, and heap
-// sinks. An edge dst <- src carries derefs, the number of dereferences
-// minus the number of address-ofs on the way:
+// The model is Go's too. Each function, and each block literal's body
+// (block.c), is lowered (stmt.c, expr.c, call.c) into a directed graph of
+// locations (graph.c): variables, parameters, the result ~r0, allocation
+// sites, temporaries, and heap sinks. An edge dst <- src carries derefs,
+// the number of dereferences minus the number of address-ofs on the way:
 //
 //     p = &q    // -1
 //     p = q     //  0
