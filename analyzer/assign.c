@@ -10,8 +10,9 @@
 // lower_assign lowers lhs = rhs: Go's self-assignment (val.x = val.y) changes
 // nothing; a struct copy between locals goes member by member (field.c);
 // otherwise the value of rhs flows into lower_addr(lhs). Each assignment to
-// a function-pointer local also records which functions it may hold
-// (note_fn_target), so that calls through it use their summaries (call.c).
+// a function-pointer or block local also records which functions or block
+// literals it may hold (note_fn_target), so that calls through it use their
+// summaries (call.c).
 // In check mode the store into a place held.c follows is tagged with its
 // held_store.
 #include "escape.h"
@@ -39,6 +40,9 @@ hole lower_addr(unit *u, CXCursor c) {
   switch (c.kind) {
   case CXCursor_DeclRefExpr: {
     CXCursor d = clang_getCursorReferenced(c);
+    hole k;
+    if (block_lvalue(u, c, d, &k))
+      return k;
     location *l = local_of(u, d);
     if (l)
       return hole_of(l);
@@ -93,7 +97,8 @@ hole lower_addr(unit *u, CXCursor c) {
 // note_fn_target records what a local function-pointer variable may hold,
 // so that calls through it use the summaries of known functions.
 void note_fn_target(unit *u, location *l, CXCursor rhs) {
-  if (!l || !type_is_function_pointer(clang_getCursorType(l->decl)))
+  CXType t = l ? clang_getCursorType(l->decl) : (CXType){0};
+  if (!l || !(type_is_function_pointer(t) || type_is_block_pointer(t)))
     return;
   CXCursor r = strip_implicit(u, rhs);
   while (r.kind == CXCursor_CStyleCastExpr || r.kind == CXCursor_ParenExpr)
@@ -108,6 +113,10 @@ void note_fn_target(unit *u, location *l, CXCursor rhs) {
   if (r.kind == CXCursor_UnaryOperator &&
       clang_getCursorUnaryOperatorKind(r) == CXUnaryOperator_AddrOf)
     r = strip_implicit(u, last_expr(u, r));
+  if (r.kind == CXCursor_BlockExpr) {
+    vec_push(&l->fn_targets, block_func(u, r));
+    return;
+  }
   if (r.kind == CXCursor_DeclRefExpr &&
       clang_getCursorReferenced(r).kind == CXCursor_FunctionDecl) {
     CXCursor canon = clang_getCanonicalCursor(clang_getCursorReferenced(r));

@@ -100,13 +100,17 @@ void lower_call(unit *u, hole k, CXCursor c) {
   cs->scope = u->scope;
   cs->kind = CALLEE_UNKNOWN;
   cs->callee_decl = clang_getNullCursor();
-  if (n > 0)
+  // A block's call passes the block first (block.c), as params[0].
+  int first = n > 0 && type_is_block_pointer(clang_getCursorType(x[0]));
+  if (n > 0 && !first)
     resolve_callee(u, cs, x[0]);
   int nargs = clang_Cursor_getNumArguments(c);
-  cs->nargs = nargs < 0 ? 0 : nargs;
+  cs->nargs = (nargs < 0 ? 0 : nargs) + first;
   cs->args = arena_alloc(&u->arena, (cs->nargs + 1) * sizeof(location *));
-  for (int i = 0; i < cs->nargs; i++) {
-    CXCursor a = clang_Cursor_getArgument(c, i);
+  if (first)
+    lower_block_callee(u, cs, x[0]);
+  for (int i = first; i < cs->nargs; i++) {
+    CXCursor a = clang_Cursor_getArgument(c, i - first);
     CXType t = clang_getCursorType(a);
     if (!type_has_pointers(u, t)) {
       lower_expr(u, hole_discard(), a);
@@ -276,6 +280,9 @@ void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown) {
       *unknown = true;
     return;
   }
+  case CALLEE_BLOCK:
+    vec_push(out, cs->block);
+    return;
   case CALLEE_UNKNOWN:
     *unknown = true;
     return;
@@ -327,9 +334,15 @@ static void apply_summary(unit *u, callsite *cs, const leaks *summary,
 static void link_unknown(unit *u, callsite *cs) {
   note *n = call_note(u, cs, "call to unknown function");
   location *sink = heap_sink(u, ESC_CALL, cs->callee_name);
-  for (int i = 0; i < cs->nargs; i++)
+  for (int i = 0; i < cs->nargs; i++) {
+    // Calling a block it does not know leaks the block only when the
+    // result is used, as Go's calleeHole: the body's effect on what the
+    // block holds was applied at the literal (block.c).
+    if (i == 0 && cs->block_call && !cs->result)
+      continue;
     if (cs->args[i])
       add_edge(u, sink, cs->args[i], 0, n);
+  }
   if (cs->result)
     add_edge(u, cs->result, u->unknown, 0, NULL);
 }

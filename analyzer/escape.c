@@ -12,11 +12,11 @@
 // stored in the heap, and (2) a pointer to a stack object cannot outlive
 // that object.
 //
-// The model is Go's too. Each function is lowered (stmt.c, expr.c,
-// call.c) into a directed graph of locations (graph.c): variables,
-// parameters, the result ~r0, allocation sites, temporaries, and heap
-// sinks. An edge dst <- src carries derefs, the number of dereferences
-// minus the number of address-ofs on the way:
+// The model is Go's too. Each function, and each block literal's body
+// (block.c), is lowered (stmt.c, expr.c, call.c) into a directed graph of
+// locations (graph.c): variables, parameters, the result ~r0, allocation
+// sites, temporaries, and heap sinks. An edge dst <- src carries derefs,
+// the number of dereferences minus the number of address-ofs on the way:
 //
 //     p = &q    // -1
 //     p = q     //  0
@@ -218,6 +218,8 @@ void lower_unit(unit *u) {
   u->unknown = new_location(u, NULL, LOC_UNKNOWN, "{heap}");
   for (int i = 0; i < u->all_funcs.len; i++) {
     func *f = u->all_funcs.items[i];
+    if (f->block) // lowered where its literal is (block.c)
+      continue;
     u->sinks = &f->sinks;
     lower_function(u, f);
   }

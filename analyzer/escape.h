@@ -33,6 +33,7 @@ typedef struct moved_local moved_local;
 typedef struct held held;
 typedef struct held_store held_store;
 typedef struct held_jump held_jump;
+typedef struct block_body block_body;
 
 //
 // util.c: arenas, growable buffers, a cursor-keyed hash map
@@ -128,6 +129,7 @@ bool type_is_pointer(CXType t);
 bool type_is_record(CXType t);
 bool type_is_union(CXType t);
 bool type_is_function_pointer(CXType t);
+bool type_is_block_pointer(CXType t); // block.c
 bool type_is_va_list(CXType t);
 
 //
@@ -307,6 +309,10 @@ struct scope {
 enum { MAX_NESTING = 20000 };
 
 void lower_function(unit *u, func *fn);
+// lower_param makes fn's parameter index (-1: "...") declared by p, named
+// name (NULL: p's own name), and puts it in fn->params.
+location *lower_param(unit *u, func *fn, int index, CXCursor p,
+                      const char *name);
 void lower_stmt(unit *u, CXCursor c);
 void lower_expr(unit *u, hole k, CXCursor c);
 hole lower_addr(unit *u, CXCursor c); // the hole for storing into lvalue c
@@ -439,6 +445,7 @@ typedef enum {
   CALLEE_DIRECT,  // a named function
   CALLEE_LOCAL,   // through a local function-pointer variable
   CALLEE_TABLE,   // through a const global table of functions
+  CALLEE_BLOCK,   // a block literal's body (block.c)
   CALLEE_UNKNOWN, // any other function pointer
 } callee_kind;
 
@@ -452,6 +459,8 @@ struct callsite {
   CXCursor callee_decl; // CALLEE_DIRECT: the function; TABLE: the global
   CXCursor callee_ref;  // CALLEE_DIRECT: the declaration the call names
   location *callee_var; // CALLEE_LOCAL
+  func *block;          // CALLEE_BLOCK: the literal's body
+  bool block_call;      // args[0] is the block called, not an argument
   const char *callee_name;
   int nargs;
   location **args;  // one temp per argument (NULL: no pointers)
@@ -478,6 +487,24 @@ bool libc_models_sorted(void); // the table's invariant, for its unit test
 void add_store(unit *u, callsite *cs, location *ptr, location *src, int derefs,
                note *n);
 note *call_note(unit *u, callsite *cs, const char *why);
+
+//
+// block.c: clang block literals, their bodies and calls
+//
+
+// lower_block lowers block literal c: the block object, what it captures,
+// and its body, a func of its own.
+void lower_block(unit *u, hole k, CXCursor c);
+func *block_func(unit *u, CXCursor c);
+// block_read flows the value of variable d, named by c in the body of the
+// block being lowered, into k, and returns true, if the block captures d.
+bool block_read(unit *u, hole k, CXCursor c, CXCursor d);
+// block_lvalue sets *k to the hole for storing into d, named by c, and
+// returns true, if the block being lowered captures d.
+bool block_lvalue(unit *u, CXCursor c, CXCursor d, hole *k);
+// lower_block_callee lowers the block that cs calls into cs->args[0] and
+// finds which literal it is, when it is known.
+void lower_block_callee(unit *u, callsite *cs, CXCursor callee);
 
 //
 // leaks.c: parameter summaries
@@ -526,6 +553,9 @@ struct func {
   int rank;          // the position of its file among the program's: the
                      // first definition of a name is the one
   bool variadic;
+  bool block;  // a block literal's body: decl is the BlockExpr, params[0]
+               // the block itself (block.c)
+  func *outer; // a block's: the function whose body holds the literal
   int nparams;
   location **params; // LOC_PARAM per parameter (NULL: no pointers)
   location **pstore; // LOC_VAR for a parameter's own storage
@@ -567,7 +597,7 @@ struct unit {
     CXCursor *kids;
   } memo[512];
   unsigned memo_gen; // entries of other generations are stale
-  cursor_map funcs;  // canonical function decl -> func*
+  cursor_map funcs;  // canonical function decl (or BlockExpr) -> func*
   cursor_map locals; // variable decl -> location*
   cursor_map labels; // label statement -> the first callsite after it
   cursor_map tables; // const global -> fn_table* of what it holds
@@ -579,6 +609,7 @@ struct unit {
   bool int_carry; // an integer being lowered may hold an address (expr.c)
   scope *scope;
   held *held; // check mode's flow-sensitive pass, while lowering (held.c)
+  block_body *block;  // the block literal whose body is lowered (block.c)
   unsigned scope_seq; // numbers scopes' pre and post
   // Batch state.
   vec batch_sinks;   // heap sinks created while linking the current batch

@@ -78,10 +78,14 @@ CXCursor strip_implicit(unit *u, CXCursor c) {
   }
 }
 
+// local_of returns the location of local variable decl. While a function
+// is lowered, only its own: a block's body reads the enclosing function's
+// variables through the block (block.c).
 location *local_of(unit *u, CXCursor decl) {
   if (clang_Cursor_isNull(decl))
     return NULL;
-  return cursor_map_get(&u->locals, decl);
+  location *l = cursor_map_get(&u->locals, decl);
+  return l && u->fn && l->fn != u->fn ? NULL : l;
 }
 
 location *global_of(unit *u, CXCursor decl) {
@@ -309,6 +313,8 @@ static void subscript(unit *u, hole k, CXCursor c) {
 
 static void decl_ref(unit *u, hole k, CXCursor c) {
   CXCursor d = clang_getCursorReferenced(c);
+  if (block_read(u, k, c, d))
+    return;
   location *l = local_of(u, d);
   if (l) {
     read_location(u, k, held_version(u, l, k, c));
@@ -375,32 +381,6 @@ static void stmt_expr(unit *u, hole k, CXCursor c) {
       lower_stmt(u, s[i]);
   }
   pop_scope(u);
-}
-
-static enum CXChildVisitResult capture(CXCursor c, CXCursor parent,
-                                       CXClientData data) {
-  void **env = data;
-  unit *u = env[0];
-  location *block = env[1];
-  if (c.kind == CXCursor_DeclRefExpr) {
-    location *l = local_of(u, clang_getCursorReferenced(c));
-    if (l)
-      add_edge(u, block, l, -1, NULL);
-  }
-  return CXChildVisit_Recurse;
-}
-
-// block lowers a clang block literal: an object holding what it captures.
-// Captures are taken by reference here, which is what __block variables
-// are and an over-approximation for the others.
-static void block(unit *u, hole k, CXCursor c) {
-  location *l = new_location(u, u->fn, LOC_ALLOC, "{storage for block}");
-  l->alloc = ALLOC_BLOCK;
-  l->decl = l->where = c;
-  l->has_pointers = true;
-  void *env[2] = {u, l};
-  clang_visitChildren(c, capture, env);
-  flow(u, hole_addr(u, k, c, "block literal"), l);
 }
 
 static void lower_expr1(unit *u, hole k, CXCursor c);
@@ -517,7 +497,7 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
     stmt_expr(u, k, c);
     return;
   case CXCursor_BlockExpr:
-    block(u, k, c);
+    lower_block(u, k, c);
     return;
   case CXCursor_UnaryExpr: // sizeof, _Alignof: not evaluated
   case CXCursor_IntegerLiteral:

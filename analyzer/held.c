@@ -1085,8 +1085,8 @@ void held_begin(unit *u, func *fn) {
       arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(location *));
   for (int i = 0; i < fn->nparams; i++) {
     location *p = fn->params[i];
-    if (!versionable(p))
-      continue;
+    if (!versionable(p) || p->decl.kind != CXCursor_ParmDecl)
+      continue; // a block's params[0], the block itself, is no variable
     h->entry[i] =
         new_store(u, root_key(u, p->decl), p->decl, clang_getNullCursor());
     h->entry[i]->entry = true;

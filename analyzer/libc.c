@@ -24,6 +24,7 @@
 //   cA>B   what A points to is copied into what B points to (memcpy)
 //   sA>B   A itself is stored into what B points to (strtol's endptr)
 //   a      the result is a fresh allocation        (malloc)
+//   dN     ... that holds a copy of what argument N points to (Block_copy)
 //   aB     a fresh allocation is stored into what B points to
 //   A      the result is fresh automatic storage of the caller (alloca)
 //   v0     the caller's variadic arguments are stored into *arg0 (va_start)

@@ -508,8 +508,10 @@ static void verdict_explained(unit *u, location *l, const char *fmt,
 
 static void report_param(unit *u, func *fn, int i) {
   location *p = fn->params[i];
-  // As Go's paramTag: a parameter moved to heap gets no leak line.
-  if (!p || !p->has_pointers || !strcmp(p->name, "?") || p->escapes)
+  // As Go's paramTag: a parameter moved to heap gets no leak line. A
+  // block's params[0] is the block itself, which has no name.
+  if (!p || (fn->block && i == 0) || !p->has_pointers ||
+      !strcmp(p->name, "?") || p->escapes)
     return;
   leaks *s = &fn->summary[i];
   if (leaks_empty(s)) {

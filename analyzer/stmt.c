@@ -420,6 +420,21 @@ static location *new_param(unit *u, func *fn, CXCursor p, int index,
   return l;
 }
 
+location *lower_param(unit *u, func *fn, int index, CXCursor p,
+                      const char *name) {
+  CXType t = clang_getCursorType(p);
+  bool ptrs = index < 0 || type_has_pointers(u, t) || type_is_array(t);
+  location *l =
+      new_param(u, fn, p, index, name ? name : cursor_name(u, p), ptrs);
+  if (p.kind == CXCursor_ParmDecl) {
+    l->aggregate = type_is_record(t);
+    cursor_map_put(&u->locals, p, l);
+  }
+  if (index >= 0)
+    fn->params[index] = l;
+  return l;
+}
+
 // lower_function builds fn's graph: its parameters, result and body.
 void lower_function(unit *u, func *fn) {
   u->fn = fn;
@@ -434,16 +449,10 @@ void lower_function(unit *u, func *fn) {
   int np = clang_Cursor_getNumArguments(fn->decl);
   fn->nparams = np < 0 ? 0 : np;
   fn->params = arena_alloc(&u->arena, (fn->nparams + 1) * sizeof(location *));
-  for (int i = 0; i < fn->nparams; i++) {
-    CXCursor p = clang_Cursor_getArgument(fn->decl, i);
-    CXType t = clang_getCursorType(p);
-    bool ptrs = type_has_pointers(u, t) || type_is_array(t);
-    fn->params[i] = new_param(u, fn, p, i, cursor_name(u, p), ptrs);
-    fn->params[i]->aggregate = type_is_record(t);
-    cursor_map_put(&u->locals, p, fn->params[i]);
-  }
+  for (int i = 0; i < fn->nparams; i++)
+    lower_param(u, fn, i, clang_Cursor_getArgument(fn->decl, i), NULL);
   if (fn->variadic)
-    fn->varargs = new_param(u, fn, fn->decl, -1, "...", true);
+    fn->varargs = lower_param(u, fn, -1, fn->decl, "...");
   held_begin(u, fn);
   int n;
   CXCursor *x = unit_children(u, fn->decl, &n);

@@ -346,6 +346,40 @@ START_TEST(compiler_flags) {
 }
 END_TEST
 
+// Blocks parse without -fblocks (escape-check adds it); -fno-blocks gets
+// clang's own error, which says to compile with -fblocks.
+static const char uses_blocks[] = "void (^g)(void);\n"
+                                  "void f(void) {\n"
+                                  "  __block int n = 0;\n"
+                                  "  g = ^{ n++; };\n"
+                                  "}\n";
+
+START_TEST(blocks_enabled) {
+  char *dir = fixture();
+  char *p = path_join(dir, "b.c");
+  write_text(p, uses_blocks);
+  spawn_result r = run(dir, "-m", "b.c", NULL);
+  expect(&r, 0,
+         "b.c:3:15: moved to heap: n\n"
+         "b.c:4:7: block literal escapes to heap\n",
+         "");
+  spawn_result_free(&r);
+  r = run(dir, "-m", "b.c", "--", "-fno-blocks", NULL);
+  ck_assert_msg(spawn_exited(&r) && r.status == 3 && r.out.len == 0 &&
+                    matches("^b.c:1:7: error: blocks support disabled - "
+                            "compile with -fblocks",
+                            strbuf_str(&r.err)) &&
+                    matches("^escape-check: error: b.c: clang reported "
+                            "errors$",
+                            strbuf_str(&r.err)),
+                "want clang's 'blocks support disabled' and status 3; got:%s",
+                describe(&r));
+  spawn_result_free(&r);
+  free(p);
+  free(dir);
+}
+END_TEST
+
 START_TEST(directory_recursive) {
   char *dir = scratch_dir("cli-dir");
   static const char *const files[] = {
@@ -1053,6 +1087,7 @@ int main(int argc, char **argv) {
   tcase_add_test(tc, m_path_as_given);
   tcase_add_test(tc, m2_flow);
   tcase_add_test(tc, compiler_flags);
+  tcase_add_test(tc, blocks_enabled);
   tcase_add_test(tc, directory_recursive);
   tcase_add_test(tc, clean_exit_0);
   tcase_add_test(tc, warning_exit_1);
