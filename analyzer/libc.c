@@ -189,6 +189,15 @@ void apply_libc_model(unit *u, callsite *cs, const libc_model *m) {
       else if (arg(cs, a))
         add_store(u, cs, arg(cs, a), fresh(u, cs, op == 'A'), -1, n);
       break;
+    case 'd':
+      result_known = true;
+      if (cs->result) {
+        location *copy = fresh(u, cs, false);
+        add_edge(u, cs->result, copy, -1, n);
+        if (arg(cs, a))
+          add_edge(u, copy, arg(cs, a), 1, n);
+      }
+      break;
     case 'S':
       if (arg(cs, a)) {
         // **cases is sent; the values received are stored into *elem.
