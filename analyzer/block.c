@@ -42,7 +42,11 @@
 // Block_copy (_Block_copy) is modelled precisely, not as Go's "escapes to
 // heap": the copy is a fresh heap allocation that holds a copy of what the
 // block holds (libc.c's word d0). The literal does not escape by being
-// copied; what it captured escapes when the copy does.
+// copied; what it captured escapes when the copy does. escrt_go_block runs
+// such a copy on another goroutine (word D0): what the block holds goes to
+// another thread, the literal stays. Check mode does not report a __block
+// variable that escapes as a capture (report.c): the Blocks runtime moves
+// it to the heap when it copies the block.
 #include "escape.h"
 
 #include <stdio.h>
@@ -67,10 +71,9 @@ bool type_is_block_pointer(CXType t) {
   return clang_getCanonicalType(t).kind == CXType_BlockPointer;
 }
 
-// is_byref says whether variable d is declared __block, whose attribute
-// libclang does not name: it is read from the source, as call.c reads a
-// cleanup attribute.
-static bool is_byref(unit *u, CXCursor d) {
+// libclang does not name the __block attribute: it is read from the source,
+// as call.c reads a cleanup attribute.
+bool is_block_byref(unit *u, CXCursor d) {
   int n;
   CXCursor *k = unit_children(u, d, &n);
   for (int i = 0; i < n; i++) {
@@ -130,7 +133,7 @@ static enum CXChildVisitResult find_captures(CXCursor c, CXCursor parent,
       memcpy(grown, b->captures, b->ncaptures * sizeof(capture));
     b->captures = grown;
   }
-  b->captures[b->ncaptures++] = (capture){d, c, is_byref(w->u, d)};
+  b->captures[b->ncaptures++] = (capture){d, c, is_block_byref(w->u, d)};
   return CXChildVisit_Recurse;
 }
 

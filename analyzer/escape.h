@@ -130,6 +130,8 @@ bool type_is_record(CXType t);
 bool type_is_union(CXType t);
 bool type_is_function_pointer(CXType t);
 bool type_is_block_pointer(CXType t); // block.c
+// is_block_byref says whether variable d is declared __block (block.c).
+bool is_block_byref(unit *u, CXCursor d);
 bool type_is_va_list(CXType t);
 
 //

@@ -25,6 +25,8 @@
 //   sA>B   A itself is stored into what B points to (strtol's endptr)
 //   a      the result is a fresh allocation        (malloc)
 //   dN     ... that holds a copy of what argument N points to (Block_copy)
+//   DN     a heap copy of the block at N (as dN) is handed to another thread
+//          (escrt_go_block: the literal stays, its captures go)
 //   aB     a fresh allocation is stored into what B points to
 //   A      the result is fresh automatic storage of the caller (alloca)
 //   v0     the caller's variadic arguments are stored into *arg0 (va_start)
@@ -197,6 +199,11 @@ void apply_libc_model(unit *u, callsite *cs, const libc_model *m) {
         if (arg(cs, a))
           add_edge(u, copy, arg(cs, a), 1, n);
       }
+      break;
+    case 'D':
+      if (arg(cs, a))
+        add_edge(u, heap_sink_via(u, ESC_THREAD, NULL, cs->callee_name),
+                 arg(cs, a), 1, n);
       break;
     case 'S':
       if (arg(cs, a)) {

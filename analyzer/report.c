@@ -582,10 +582,24 @@ static void report_m(unit *u, func *fn) {
   }
 }
 
+// copied_by_blocks reports whether l is a __block variable that escapes as
+// a block's capture: the Blocks runtime moves such a variable to the heap
+// when it copies the block (Block_copy, escrt_go_block), so C's answer is
+// no dangling pointer; a block that escapes uncopied is the literal's
+// warning.
+static bool copied_by_blocks(unit *u, location *l) {
+  if (l->kind != LOC_VAR || !is_block_byref(u, l->decl))
+    return false;
+  for (note *n = l->esc_note; n; n = n->next)
+    if (!strcmp(n->why, "captured by a block"))
+      return true;
+  return false;
+}
+
 static void report_check(unit *u, func *fn) {
   for (int i = 0; i < fn->locations.len; i++) {
     location *l = fn->locations.items[i];
-    if (!l->escapes || l->param_index == -1)
+    if (!l->escapes || l->param_index == -1 || copied_by_blocks(u, l))
       continue;
     if (l->kind == LOC_VAR || l->kind == LOC_PARAM ||
         (l->kind == LOC_ALLOC && l->alloc != ALLOC_MALLOC))

@@ -94,8 +94,9 @@ void escrt_go(void (*fn)(void *), void *arg ESC_THREAD);
 // captures live where libBlocksRuntime puts them, in C's malloc memory,
 // which plain libescrt does not scan (escape/gc.h): do not keep the only
 // pointer to a collected object there (a program escape-cc linked may). A
-// NULL fn panics: "go of nil func value".
-void escrt_go_block(void (^fn)(void) ESC_THREAD);
+// NULL fn panics: "go of nil func value". fn itself is not kept: what it
+// captured is handed to the goroutine (escape-check models the copy).
+void escrt_go_block(void (^fn)(void) ESC_NOESCAPE);
 // escrt_run_block and escrt_main_block are escrt_run and escrt_main with a
 // block for the main goroutine.
 void escrt_run_block(void (^fn)(void) ESC_NOESCAPE);
