@@ -96,17 +96,6 @@ static spawn_result run(const char *dir, ...) {
   return r;
 }
 
-// describe renders what the child did for a failure message.
-static const char *describe(const spawn_result *r) {
-  static strbuf b;
-  char how[128];
-  strbuf_free(&b);
-  strbuf_printf(&b, "\n  %s\n  stdout: \"%s\"\n  stderr: \"%s\"",
-                spawn_describe(r, how, sizeof how), strbuf_str(&r->out),
-                strbuf_str(&r->err));
-  return strbuf_str(&b);
-}
-
 // expect asserts the exact status, stdout and stderr of r.
 static void expect(const spawn_result *r, int status, const char *out,
                    const char *err) {
@@ -114,7 +103,7 @@ static void expect(const spawn_result *r, int status, const char *out,
                     strcmp(strbuf_str(&r->out), out) == 0 &&
                     strcmp(strbuf_str(&r->err), err) == 0,
                 "want status %d, stdout \"%s\", stderr \"%s\"; got:%s", status,
-                out, err, describe(r));
+                out, err, spawn_report(r));
 }
 
 // matches reports whether the extended regexp re matches s.
@@ -145,7 +134,7 @@ START_TEST(help) {
                           0,
                   "%s: want status 0, stdout \"usage: escape-check...\", "
                   "empty stderr; got:%s",
-                  opts[i], describe(&r));
+                  opts[i], spawn_report(&r));
     spawn_result_free(&r);
   }
   free(dir);
@@ -165,7 +154,7 @@ START_TEST(version) {
                     strchr(strbuf_str(&r.out), '\n') == r.out.s + r.out.len - 1,
                 "want status 0 and one line \"escape-check %s (libclang "
                 "19...)\"; got:%s",
-                ESCAPE_VERSION, describe(&r));
+                ESCAPE_VERSION, spawn_report(&r));
   strbuf_free(&re);
   spawn_result_free(&r);
   free(dir);
@@ -274,7 +263,7 @@ START_TEST(missing_file_beats_warnings) {
           matches("^r\\.c:[0-9]+:[0-9]+: warning: ", strbuf_str(&r.out)),
       "want status 3, the missing file on stderr and r.c's warning "
       "on stdout; got:%s",
-      describe(&r));
+      spawn_report(&r));
   spawn_result_free(&r);
   free(dir);
 }
@@ -325,7 +314,7 @@ START_TEST(m2_flow) {
                                 "r.c:3:10\n") != NULL &&
                     r.out.len > n && strcmp(out + r.out.len - n, moved_x) == 0,
                 "want the flow of x (Go's -m=2 form) then \"%s\"; got:%s",
-                moved_x, describe(&r));
+                moved_x, spawn_report(&r));
   spawn_result_free(&r);
   free(dir);
 }
@@ -373,7 +362,7 @@ START_TEST(blocks_enabled) {
                             "errors$",
                             strbuf_str(&r.err)),
                 "want clang's 'blocks support disabled' and status 3; got:%s",
-                describe(&r));
+                spawn_report(&r));
   spawn_result_free(&r);
   free(p);
   free(dir);
@@ -444,7 +433,8 @@ START_TEST(warning_exit_1) {
                              "^r\\.c:[0-9]+:[0-9]+: warning: address of local "
                              "variable 'x' escapes: returned to caller "
                              "\\[-Wescape-return\\]$"),
-      "want one -Wescape-return warning then only notes; got:%s", describe(&r));
+      "want one -Wescape-return warning then only notes; got:%s",
+      spawn_report(&r));
   spawn_result_free(&r);
   free(dir);
 }
@@ -461,7 +451,7 @@ START_TEST(syntax_error_exit_3) {
                             strbuf_str(&r.err)),
                 "want clang's bad.c:2:11: error: and escape-check's line on "
                 "stderr, and r.c still reported; got:%s",
-                describe(&r));
+                spawn_report(&r));
   spawn_result_free(&r);
   free(dir);
 }
@@ -562,11 +552,11 @@ START_TEST(tree_equals_unity) {
     bool same = spawn_exited(&tree) && spawn_exited(&one) &&
                 tree.status == one.status && tree.out.len > 0 &&
                 strcmp(strbuf_str(&tree.out), strbuf_str(&one.out)) == 0;
-    char *t = same ? NULL : xstrdup(describe(&tree));
+    char *t = same ? NULL : xstrdup(spawn_report(&tree));
     ck_assert_msg(same,
                   "%s: the tree's report differs from unity.c's:\ntree:%s\n"
                   "unity:%s",
-                  mode, t, describe(&one));
+                  mode, t, spawn_report(&one));
     spawn_result_free(&tree);
     spawn_result_free(&one);
   }
@@ -581,8 +571,8 @@ START_TEST(tree_jobs_same) {
   bool same = spawn_exited(&one) && spawn_exited(&two) && one.status == 0 &&
               two.status == 0 &&
               strcmp(strbuf_str(&one.out), strbuf_str(&two.out)) == 0;
-  char *d1 = same ? NULL : xstrdup(describe(&one));
-  ck_assert_msg(same, "-j1 and -j3 differ:%s%s", d1, describe(&two));
+  char *d1 = same ? NULL : xstrdup(spawn_report(&one));
+  ck_assert_msg(same, "-j1 and -j3 differ:%s%s", d1, spawn_report(&two));
   spawn_result_free(&one);
   spawn_result_free(&two);
   free(dir);
@@ -596,7 +586,7 @@ START_TEST(tree_summary_line) {
                     matches("^escape-check: 3 files, 3 warnings \\(1 return, "
                             "2 global\\), [0-9]+\\.[0-9][0-9] s$",
                             strbuf_str(&r.err)),
-                "want the summary line; got:%s", describe(&r));
+                "want the summary line; got:%s", spawn_report(&r));
   spawn_result_free(&r);
   free(dir);
 }
@@ -628,11 +618,11 @@ START_TEST(tree_cache) {
             strstr(strbuf_str(&r.out), "moved to heap: a") == NULL &&
             strstr(strbuf_str(&r.out), "t/keep.c:3:16: p does not "
                                        "escape\n") != NULL;
-  char *d1 = ok ? NULL : xstrdup(describe(&r));
+  char *d1 = ok ? NULL : xstrdup(spawn_report(&r));
   ck_assert_msg(ok,
                 "after the edit, want the fresh run's report, with a no "
                 "longer moved; got:%s\nfresh:%s",
-                d1, describe(&fresh));
+                d1, spawn_report(&fresh));
   spawn_result_free(&r);
   spawn_result_free(&fresh);
   strbuf_free(&text);
@@ -668,7 +658,7 @@ START_TEST(tree_cache_cycle) {
              "int even(int n, int *p) { kept = p; return");
   spawn_result r = run(dir, "-m", "-q", "--cache-dir", cache, "t", NULL);
   ck_assert_msg(strstr(strbuf_str(&r.out), "t/use.c:2:21: leaking param: p\n"),
-                "want odd's p leaking; got:%s", describe(&r));
+                "want odd's p leaking; got:%s", spawn_report(&r));
   spawn_result_free(&r);
   replace_in(dir, "t/keep.c", "kept = p; return", "return");
   r = run(dir, "-m", "-q", "--cache-dir", cache, "t", NULL);
@@ -701,7 +691,7 @@ START_TEST(tree_distributed_steps) {
       spawn_result r = run(dir, "-m", "-q", "--step", "-p", ".", "--cache-dir",
                            cache, files[i], NULL);
       ck_assert_msg(spawn_exited(&r) && r.status == 0, "step %s:%s", files[i],
-                    describe(&r));
+                    spawn_report(&r));
       spawn_result_free(&r);
     }
   spawn_result r = run(dir, "-m", "-q", "-p", ".", "--cache-dir", cache, NULL);
@@ -862,7 +852,7 @@ static void expect_warnings(const spawn_result *r, int status,
   char *got = warning_lines(strbuf_str(&r->out));
   ck_assert_msg(spawn_exited(r) && r->status == status && !strcmp(got, want),
                 "want status %d and warnings:\n%s\ngot:%s", status, want,
-                describe(r));
+                spawn_report(r));
   free(got);
 }
 
@@ -924,7 +914,8 @@ START_TEST(inline_suppression) {
     ck_assert_msg(spawn_exited(&r) && r.status == (*marks[i][1] ? 1 : 0) &&
                       warned == (*marks[i][1] != 0),
                   "%s: want %s; got:%s", marks[i][0],
-                  *marks[i][1] ? "the warning" : "it suppressed", describe(&r));
+                  *marks[i][1] ? "the warning" : "it suppressed",
+                  spawn_report(&r));
     spawn_result_free(&r);
     strbuf_free(&src);
   }
@@ -938,7 +929,7 @@ START_TEST(baseline) {
   char *p = path_join(dir, "k.c");
   write_text(p, two_kinds);
   spawn_result r = run(dir, "--write-baseline", "base.txt", "k.c", NULL);
-  ck_assert_msg(spawn_exited(&r) && r.status == 1, "got:%s", describe(&r));
+  ck_assert_msg(spawn_exited(&r) && r.status == 1, "got:%s", spawn_report(&r));
   spawn_result_free(&r);
   char *b = path_join(dir, "base.txt");
   strbuf text = {0};
@@ -1040,7 +1031,7 @@ START_TEST(crash_isolated) {
                     matches("^escape-check: error: deep\\.c: libclang or the "
                             "analysis crashed on it \\(",
                             strbuf_str(&r.err)),
-                "want deep.c named and r.c reported; got:%s", describe(&r));
+                "want deep.c named and r.c reported; got:%s", spawn_report(&r));
   spawn_result_free(&r);
   strbuf_free(&src);
   free(p);

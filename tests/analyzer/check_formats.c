@@ -50,17 +50,6 @@ static spawn_result run(char *const argv[]) {
   return r;
 }
 
-static const char *describe(const spawn_result *r) {
-  static strbuf b;
-  char how[128];
-  strbuf_free(&b);
-  strbuf_printf(&b, "%s\nstdout:\n%s\nstderr:\n%s",
-                spawn_describe(r, how, sizeof how), strbuf_str(&r->out),
-                strbuf_str(&r->err));
-  clip(&b, SUITE_MAX_MESSAGE / 2);
-  return strbuf_str(&b);
-}
-
 // continues says whether the line at s belongs to the blob before it: a
 // check-mode note, or an -m=2 explanation line (indented after its
 // position).
@@ -99,7 +88,7 @@ static void real_open(real_run *rr, int m) {
   *rr = (real_run){.m = m, .r = run(argv.v)};
   strvec_free(&argv);
   ck_assert_msg(spawn_exited(&rr->r) && rr->r.status == (m == 0),
-                "escape-check -m=%d: %s", m, describe(&rr->r));
+                "escape-check -m=%d:%s", m, spawn_report(&rr->r));
   const char *out = strbuf_str(&rr->r.out);
   int cap = 0;
   for (const char *s = out; *s;) {
@@ -157,7 +146,8 @@ static char *python(const char *script, ...) {
     strvec_push(&argv, a);
   va_end(ap);
   spawn_result r = run(argv.v);
-  ck_assert_msg(spawn_exited(&r) && r.status == 0, "python3: %s", describe(&r));
+  ck_assert_msg(spawn_exited(&r) && r.status == 0, "python3:%s",
+                spawn_report(&r));
   char *out = xstrdup(strbuf_str(&r.out));
   spawn_result_free(&r);
   strvec_free(&argv);
@@ -207,7 +197,7 @@ static char *validate(const char *dir, const char *sarif) {
   ck_assert_msg(
       spawn_exited(&r) && r.status == 0 &&
           strstr(strbuf_str(&r.out), "Analysis completed successfully"),
-      "Sarif.Multitool validate %s: %s", sarif, describe(&r));
+      "Sarif.Multitool validate %s:%s", sarif, spawn_report(&r));
   strbuf errors = {0};
   for (const char *s = strbuf_str(&r.out); *s;) {
     size_t n = strcspn(s, "\n");
@@ -268,7 +258,8 @@ START_TEST(sarif_from_the_command_line_validates) {
   push_inputs(&argv);
   spawn_result r = run(argv.v);
   strvec_free(&argv);
-  ck_assert_msg(spawn_exited(&r) && r.status == 1, "%s", describe(&r));
+  ck_assert_msg(spawn_exited(&r) && r.status == 1, "escape-check:%s",
+                spawn_report(&r));
   char *sarif = path_join(dir, "cli.sarif");
   write_text(sarif, strbuf_str(&r.out));
   char *errors = validate(dir, sarif);
@@ -527,7 +518,8 @@ START_TEST(lsp_dir_from_the_command_line) {
   push_inputs(&argv);
   spawn_result r = run(argv.v);
   strvec_free(&argv);
-  ck_assert_msg(spawn_exited(&r) && r.status == 0, "%s", describe(&r));
+  ck_assert_msg(spawn_exited(&r) && r.status == 0, "escape-check:%s",
+                spawn_report(&r));
   char *out = path_join(dir, "json");
   char *got = python(read_lsp_py, out, NULL);
   char *want = lsp_expected(&rr);

@@ -5,7 +5,8 @@
 // code is tested here on its own, without escape-check: the annotation
 // parser (several regexps, escaped quotes, lines without annotations,
 // malformed ones), the header line, whole corpus files, the output line
-// parser, and spawn's capture, exit status, signal and timeout paths.
+// parser, and spawn's capture, exit status, signal and timeout paths and
+// its failure report.
 #include "corpus_annotations.h"
 
 #include <check.h>
@@ -196,6 +197,20 @@ START_TEST(spawn_capture) {
 }
 END_TEST
 
+START_TEST(spawn_report_text) {
+  spawn_result r = sh("echo out; echo err >&2; exit 3", 0, 0);
+  ck_assert_str_eq(spawn_report(&r), "\n  exit status 3\n  stdout: \"out\n\"\n"
+                                     "  stderr: \"err\n\"");
+  spawn_result_free(&r);
+  // Output longer than half a Check message is cut, saying so.
+  r = sh("head -c 100000 /dev/zero | tr '\\0' x", 0, 0);
+  const char *text = spawn_report(&r);
+  ck_assert_uint_eq(strlen(text), SUITE_MAX_MESSAGE / 2 - 1);
+  ck_assert_str_eq(text + strlen(text) - 27, "\n[... report cut here ...]\n");
+  spawn_result_free(&r);
+}
+END_TEST
+
 START_TEST(spawn_both_streams_full) {
   // More than a pipe holds on both streams: reading one at a time deadlocks.
   spawn_result r = sh("head -c 300000 /dev/zero; head -c 300000 /dev/zero >&2;"
@@ -270,6 +285,7 @@ int main(void) {
   tc = tcase_create("spawn");
   tcase_set_timeout(tc, 30);
   tcase_add_test(tc, spawn_capture);
+  tcase_add_test(tc, spawn_report_text);
   tcase_add_test(tc, spawn_both_streams_full);
   tcase_add_test(tc, spawn_signal);
   tcase_add_test(tc, spawn_timeout);

@@ -24,16 +24,6 @@ enum { RUN_TIMEOUT_MS = 60000, CHECK_TIMEOUT_MS = 120000 };
 static char **args; // what follows the mode on the command line
 static int nargs;
 
-static const char *describe(const spawn_result *r) {
-  static strbuf b;
-  char how[128];
-  strbuf_free(&b);
-  strbuf_printf(&b, "%s\nstdout:\n%s\nstderr:\n%s",
-                spawn_describe(r, how, sizeof how), strbuf_str(&r->out),
-                strbuf_str(&r->err));
-  return strbuf_str(&b);
-}
-
 START_TEST(output_is_expected) {
   const char *program = args[0], *expected = args[1];
   strbuf want = {0};
@@ -42,10 +32,10 @@ START_TEST(output_is_expected) {
   spawn_opts o = {.timeout_ms = RUN_TIMEOUT_MS};
   spawn_result r;
   spawn_run(argv, &o, &r);
-  ck_assert_msg(spawn_exited(&r) && r.status == 0, "%s: %s", program,
-                describe(&r));
-  ck_assert_msg(!strbuf_str(&r.err)[0], "%s wrote to stderr: %s", program,
-                describe(&r));
+  ck_assert_msg(spawn_exited(&r) && r.status == 0, "%s:%s", program,
+                spawn_report(&r));
+  ck_assert_msg(!strbuf_str(&r.err)[0], "%s wrote to stderr:%s", program,
+                spawn_report(&r));
   ck_assert_msg(!strcmp(strbuf_str(&r.out), strbuf_str(&want)),
                 "%s: stdout differs from %s\nwant:\n%s\ngot:\n%s", program,
                 expected, strbuf_str(&want), strbuf_str(&r.out));
@@ -66,7 +56,7 @@ START_TEST(escape_check_is_clean) {
   spawn_run(argv.v, &o, &r);
   ck_assert_msg(spawn_exited(&r) && r.status == 0 && !strbuf_str(&r.out)[0] &&
                     !strbuf_str(&r.err)[0],
-                "escape-check %s: %s", args[1], describe(&r));
+                "escape-check %s:%s", args[1], spawn_report(&r));
   strvec_free(&argv);
   spawn_result_free(&r);
 }

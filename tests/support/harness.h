@@ -108,6 +108,7 @@ typedef struct spawn_result {
 void spawn_run(char *const argv[], const spawn_opts *opts, spawn_result *r);
 bool spawn_exited(const spawn_result *r);
 const char *spawn_describe(const spawn_result *r, char *buf, size_t n);
+const char *spawn_report(const spawn_result *r);
 void spawn_result_free(spawn_result *r);
 // find_program returns the path of command in $PATH (malloc'd), or NULL.
 char *find_program(const char *command);

@@ -154,6 +154,21 @@ const char *spawn_describe(const spawn_result *r, char *buf, size_t n) {
   return buf;
 }
 
+// spawn_report renders what the child did for a failure message: how it
+// ended (spawn_describe), then its stdout and stderr in quotes, each on a
+// line of its own; clipped to half a Check message, so that two fit in one.
+// The text lives in a static buffer until the next call.
+const char *spawn_report(const spawn_result *r) {
+  static strbuf b;
+  char how[128];
+  strbuf_free(&b);
+  strbuf_printf(&b, "\n  %s\n  stdout: \"%s\"\n  stderr: \"%s\"",
+                spawn_describe(r, how, sizeof how), strbuf_str(&r->out),
+                strbuf_str(&r->err));
+  clip(&b, SUITE_MAX_MESSAGE / 2);
+  return strbuf_str(&b);
+}
+
 void spawn_result_free(spawn_result *r) {
   strbuf_free(&r->out);
   strbuf_free(&r->err);
