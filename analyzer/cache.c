@@ -16,10 +16,15 @@
 //     may point to memory callers cannot see);
 //   - the names of the const tables of functions with external linkage it
 //     defines: a parsed file that calls through one needs this file parsed
-//     too, since a table's functions may be static;
+//     too, since a table's functions may be static; so do the keys of the
+//     function-pointer fields it stores static functions into;
+//   - its field facts (iface.c): for each function-pointer field it stores
+//     into or initializes, the names of the functions, and whether it
+//     stores anything else;
 //   - imports: every function of another file its calls reached, with a
-//     hash of the summary it used, and every external name it called that
-//     no file defined;
+//     hash of the summary it used, every external name it called that no
+//     file defined, and every field it called through ("field:KEY"), with
+//     a hash of what the whole program lets the field hold;
 //   - its reports, as printed.
 //
 // An entry is exact when written by a run that analyzed the whole program,
@@ -66,7 +71,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { FORMAT_VERSION = 1 };
+enum { FORMAT_VERSION = 2 };
 
 // A 128-bit hash: two FNV-1a-style lanes with different primes and a final
 // mix. Not cryptographic; collisions between a user's files are what it
@@ -243,11 +248,16 @@ static void summary_text(FILE *out, const func *f) {
   }
 }
 
-static void summary_hex(const func *f, char out[33]) {
+// import_hex hashes what import name means in program p now: a function's
+// summary, or a field's fact (iface.c).
+static void import_hex(program *p, const char *name, char out[33]) {
   char *text = NULL;
   size_t n = 0;
   FILE *m = must_open_memstream(&text, &n);
-  if (f && f->summary)
+  const func *f = strncmp(name, "field:", 6) ? program_extern(p, name) : NULL;
+  if (!strncmp(name, "field:", 6))
+    field_fact_text(p, name, m);
+  else if (f && f->summary)
     summary_text(m, f);
   else
     fputs("undefined", m);
@@ -307,6 +317,66 @@ static func *parse_summary(cache *c, const char **p, const char *end) {
   return f;
 }
 
+// A field fact is "K unknown local count KEY" and a line per name.
+static void field_text(FILE *out, const field_fact *ff) {
+  vec names = {0};
+  bool local = false;
+  for (int i = 0; i < ff->set.funcs.len; i++) {
+    func *f = ff->set.funcs.items[i];
+    local |= !f->external;
+    vec_push(&names, (void *)f->name);
+  }
+  for (int i = 0; i < ff->set.bodyless.len; i++) {
+    CXCursor d = *(CXCursor *)ff->set.bodyless.items[i];
+    local |= clang_getCursorLinkage(d) != CXLinkage_External;
+    vec_push(&names, (void *)cursor_name(ff->unit, d));
+  }
+  fprintf(out, "K %d %d %d ", ff->set.unknown, local, names.len);
+  put_str(out, ff->key);
+  fputc('\n', out);
+  for (int i = 0; i < names.len; i++) {
+    put_str(out, names.items[i]);
+    fputc('\n', out);
+  }
+  vec_free(&names);
+}
+
+static bool field_local(const field_fact *ff) {
+  for (int i = 0; i < ff->set.funcs.len; i++)
+    if (!((func *)ff->set.funcs.items[i])->external)
+      return true;
+  for (int i = 0; i < ff->set.bodyless.len; i++)
+    if (clang_getCursorLinkage(*(CXCursor *)ff->set.bodyless.items[i]) !=
+        CXLinkage_External)
+      return true;
+  return false;
+}
+
+static field_fact *parse_field(cache *c, const char **p, const char *end) {
+  int unknown, local, n, used = 0;
+  if (sscanf(*p, "K %d %d %d %n", &unknown, &local, &n, &used) < 3 || !used ||
+      n < 0 || n > 1 << 20)
+    return NULL;
+  *p += used;
+  field_fact *ff = arena_alloc(&c->arena, sizeof(field_fact));
+  ff->set.unknown = unknown != 0;
+  ff->local = local != 0;
+  ff->key = get_str(&c->arena, p, end);
+  if (!ff->key || *p >= end || **p != '\n')
+    return NULL;
+  (*p)++;
+  for (int i = 0; i < n; i++) {
+    const char *name = get_str(&c->arena, p, end);
+    if (!name || *p >= end || **p != '\n') {
+      vec_free(&ff->names);
+      return NULL;
+    }
+    (*p)++;
+    vec_push(&ff->names, (void *)name);
+  }
+  return ff;
+}
+
 bool cache_lookup(cache *c, const source_file *s, int argc,
                   const char *const *argv, cache_entry *e) {
   memset(e, 0, sizeof *e);
@@ -364,6 +434,15 @@ bool cache_lookup(cache *c, const source_file *s, int argc,
     p++;
     vec_push(&e->tables, (void *)name);
   }
+  if (sscanf(p, "fields %d\n%n", &n, &used) < 1 || !used)
+    goto done;
+  p += used;
+  for (int i = 0; i < n; i++) {
+    field_fact *ff = parse_field(c, &p, end);
+    if (!ff)
+      goto done;
+    vec_push(&e->fields, ff);
+  }
   if (sscanf(p, "imports %d\n%n", &n, &used) < 1 || !used)
     goto done;
   p += used;
@@ -412,6 +491,9 @@ void cache_entry_free(cache_entry *e) {
   free(e->reports);
   vec_free(&e->exports);
   vec_free(&e->tables);
+  for (int i = 0; i < e->fields.len; i++)
+    vec_free(&((field_fact *)e->fields.items[i])->names);
+  vec_free(&e->fields);
   vec_free(&e->imports);
   memset(e, 0, sizeof *e);
 }
@@ -420,7 +502,7 @@ bool cache_entry_current(program *p, const cache_entry *e) {
   for (int i = 0; i < e->imports.len; i++) {
     const cache_import *im = e->imports.items[i];
     char hex[33];
-    summary_hex(program_extern(p, im->name), hex);
+    import_hex(p, im->name, hex);
     if (strcmp(hex, im->hex))
       return false;
   }
@@ -489,6 +571,8 @@ void cache_store(cache *c, const source_file *s, int argc,
   int ntables = 0;
   for (int i = 0; i < u->table_list.len; i++)
     ntables += ((fn_table *)u->table_list.items[i])->external;
+  for (int i = 0; i < u->field_list.len; i++)
+    ntables += field_local(u->field_list.items[i]);
   fprintf(f, "tables %d\n", ntables);
   for (int i = 0; i < u->table_list.len; i++) {
     fn_table *t = u->table_list.items[i];
@@ -497,6 +581,16 @@ void cache_store(cache *c, const source_file *s, int argc,
       fputc('\n', f);
     }
   }
+  for (int i = 0; i < u->field_list.len; i++) {
+    field_fact *ff = u->field_list.items[i];
+    if (field_local(ff)) {
+      put_str(f, ff->key);
+      fputc('\n', f);
+    }
+  }
+  fprintf(f, "fields %d\n", u->field_list.len);
+  for (int i = 0; i < u->field_list.len; i++)
+    field_text(f, u->field_list.items[i]);
   // Imports, one per name.
   vec sorted = {0};
   for (int i = 0; i < u->imports.len; i++)
@@ -512,7 +606,7 @@ void cache_store(cache *c, const source_file *s, int argc,
       continue;
     import *im = sorted.items[i];
     char hex[33];
-    summary_hex(program_extern(u->prog, im->name), hex);
+    import_hex(u->prog, im->name, hex);
     fprintf(f, "I %s ", hex);
     put_str(f, im->name);
     fputc('\n', f);

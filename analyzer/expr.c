@@ -138,6 +138,7 @@ static void unary(unit *u, hole k, CXCursor c) {
   case CXUnaryOperator_AddrOf: {
     CXCursor s = strip_implicit(u, e);
     hole a = hole_addr(u, k, c, "address-of");
+    note_field_address(u, s);
     if (s.kind == CXCursor_CompoundLiteralExpr) {
       location *l = literal(u, s, c);
       l->addrtaken = true; // &(T){...} is reported even when *& cancels
@@ -242,6 +243,8 @@ static void decl_ref(unit *u, hole k, CXCursor c) {
   location *g = global_of(u, d);
   if (g)
     flow(u, k, g);
+  else if (d.kind == CXCursor_FunctionDecl)
+    note_fn_use(u, d); // its address: callers not seen (iface.c)
 }
 
 // unexposed handles what libclang does not name: implicit casts (array
@@ -408,6 +411,8 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
   case CXCursor_CStyleCastExpr:
   case CXCursor_ParenExpr: {
     CXCursor e = last_expr(u, c);
+    if (!clang_Cursor_isNull(e) && c.kind == CXCursor_CStyleCastExpr)
+      note_pointer_cast(u, type_of(e), type_of(c));
     if (!clang_Cursor_isNull(e))
       lower_expr(u, k, e);
     return;
@@ -424,6 +429,8 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
     return;
   case CXCursor_InitListExpr:
   case CXCursor_GenericSelectionExpr: {
+    if (c.kind == CXCursor_InitListExpr)
+      note_init_list(u, c);
     int n;
     CXCursor *x = kids(u, c, &n);
     bool generic = c.kind == CXCursor_GenericSelectionExpr;

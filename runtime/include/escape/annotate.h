@@ -32,5 +32,6 @@
 #define ESC_RESULT ESC_ANNOTATE_("escape:result")
 // ESC_THREAD: the pointer is handed to another thread.
 #define ESC_THREAD ESC_ANNOTATE_("escape:thread")
+#define ESC_ARG_OF(n) ESC_ANNOTATE_("escape:arg-of:" #n)
 
 #endif
