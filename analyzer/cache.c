@@ -248,26 +248,6 @@ static void summary_text(FILE *out, const func *f) {
   }
 }
 
-// import_hex hashes what import name means in program p now: a function's
-// summary, or a field's fact (iface.c).
-static void import_hex(program *p, const char *name, char out[33]) {
-  char *text = NULL;
-  size_t n = 0;
-  FILE *m = must_open_memstream(&text, &n);
-  const func *f = strncmp(name, "field:", 6) ? program_extern(p, name) : NULL;
-  if (!strncmp(name, "field:", 6))
-    field_fact_text(p, name, m);
-  else if (f && f->summary)
-    summary_text(m, f);
-  else
-    fputs("undefined", m);
-  fclose(m);
-  hash128 h = hash_start();
-  hash_bytes(&h, text, n);
-  hash_hex(h, out);
-  free(text);
-}
-
 // parse_summary reads the F and L lines of one function at *p.
 static func *parse_summary(cache *c, const char **p, const char *end) {
   int np, va, ru, used = 0;
@@ -317,28 +297,48 @@ static func *parse_summary(cache *c, const char **p, const char *end) {
   return f;
 }
 
-// A field fact is "K unknown local count KEY" and a line per name.
+// summary_hex hashes f's summary ("undefined" when f is NULL or has none).
+static void summary_hex(const func *f, char out[33]) {
+  char *text = NULL;
+  size_t n = 0;
+  FILE *m = must_open_memstream(&text, &n);
+  if (f && f->summary)
+    summary_text(m, f);
+  else
+    fputs("undefined", m);
+  fclose(m);
+  hash128 h = hash_start();
+  hash_bytes(&h, text, n);
+  hash_hex(h, out);
+  free(text);
+}
+
+// A field fact is "K unknown local count KEY", then a line per target:
+// "NAME HEX", HEX the hash of its summary when it has internal linkage
+// (another file cannot name it), else "-".
 static void field_text(FILE *out, const field_fact *ff) {
-  vec names = {0};
   bool local = false;
-  for (int i = 0; i < ff->set.funcs.len; i++) {
-    func *f = ff->set.funcs.items[i];
-    local |= !f->external;
-    vec_push(&names, (void *)f->name);
-  }
-  for (int i = 0; i < ff->set.bodyless.len; i++) {
-    CXCursor d = *(CXCursor *)ff->set.bodyless.items[i];
-    local |= clang_getCursorLinkage(d) != CXLinkage_External;
-    vec_push(&names, (void *)cursor_name(ff->unit, d));
-  }
-  fprintf(out, "K %d %d %d ", ff->set.unknown, local, names.len);
+  for (int i = 0; i < ff->set.funcs.len; i++)
+    local |= !((func *)ff->set.funcs.items[i])->external;
+  for (int i = 0; i < ff->set.bodyless.len; i++)
+    local |= clang_getCursorLinkage(*(CXCursor *)ff->set.bodyless.items[i]) !=
+             CXLinkage_External;
+  fprintf(out, "K %d %d %d ", ff->set.unknown, local,
+          ff->set.funcs.len + ff->set.bodyless.len);
   put_str(out, ff->key);
   fputc('\n', out);
-  for (int i = 0; i < names.len; i++) {
-    put_str(out, names.items[i]);
-    fputc('\n', out);
+  for (int i = 0; i < ff->set.funcs.len; i++) {
+    func *f = ff->set.funcs.items[i];
+    char hex[33] = "-";
+    if (!f->external)
+      summary_hex(f, hex);
+    put_str(out, f->name);
+    fprintf(out, " %s\n", hex);
   }
-  vec_free(&names);
+  for (int i = 0; i < ff->set.bodyless.len; i++) {
+    put_str(out, cursor_name(ff->unit, *(CXCursor *)ff->set.bodyless.items[i]));
+    fputs(" -\n", out);
+  }
 }
 
 static bool field_local(const field_fact *ff) {
@@ -350,6 +350,79 @@ static bool field_local(const field_fact *ff) {
         CXLinkage_External)
       return true;
   return false;
+}
+
+static int by_string(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+// field_import_text writes what the program lets field key hold, as a
+// call through it depends on it: whether it is unknown, and each target
+// with the hash of its summary. It reads the same whether the files that
+// store into the field were parsed or read from the cache.
+static void field_import_text(program *p, const char *key, FILE *out) {
+  vec lines = {0};
+  bool unknown = false;
+  int i = field_first(p, key);
+  for (; i >= 0 && i < p->nfields && !strcmp(p->fields[i].key, key); i++) {
+    field_fact *ff = p->fields[i].fact;
+    unknown |= ff->set.unknown;
+    char *text = NULL;
+    size_t n = 0;
+    FILE *m = must_open_memstream(&text, &n);
+    for (int j = 0; j < ff->set.funcs.len; j++) {
+      func *f = ff->set.funcs.items[j];
+      char hex[33];
+      summary_hex(f->external ? program_extern(p, f->name) : f, hex);
+      fprintf(m, "%s %s\n", f->name, hex);
+    }
+    for (int j = 0; j < ff->set.bodyless.len; j++) {
+      const char *name =
+          cursor_name(ff->unit, *(CXCursor *)ff->set.bodyless.items[j]);
+      char hex[33];
+      summary_hex(program_extern(p, name), hex);
+      fprintf(m, "%s %s\n", name, hex);
+    }
+    for (int j = 0; j < ff->names.len; j++) {
+      const char *name = ff->names.items[j], *local = ff->hexes.items[j];
+      char hex[33];
+      summary_hex(program_extern(p, name), hex);
+      fprintf(m, "%s %s\n", name, strcmp(local, "-") ? local : hex);
+    }
+    fclose(m);
+    // One line per target, so that they sort across facts.
+    for (char *line = text, *nl; (nl = strchr(line, '\n')); line = nl + 1)
+      vec_push(&lines, must_strndup(line, nl - line));
+    free(text);
+  }
+  if (lines.len > 1)
+    qsort(lines.items, lines.len, sizeof(void *), by_string);
+  fprintf(out, "field %d\n", unknown);
+  for (int j = 0; j < lines.len; j++) {
+    if (j == 0 || strcmp(lines.items[j - 1], lines.items[j]))
+      fprintf(out, "%s\n", (char *)lines.items[j]);
+  }
+  for (int j = 0; j < lines.len; j++)
+    free(lines.items[j]);
+  vec_free(&lines);
+}
+
+// import_hex hashes what import name means in program p now: a function's
+// summary, or a field's fact (iface.c).
+static void import_hex(program *p, const char *name, char out[33]) {
+  if (strncmp(name, "field:", 6)) {
+    summary_hex(program_extern(p, name), out);
+    return;
+  }
+  char *text = NULL;
+  size_t n = 0;
+  FILE *m = must_open_memstream(&text, &n);
+  field_import_text(p, name, m);
+  fclose(m);
+  hash128 h = hash_start();
+  hash_bytes(&h, text, n);
+  hash_hex(h, out);
+  free(text);
 }
 
 static field_fact *parse_field(cache *c, const char **p, const char *end) {
@@ -367,12 +440,17 @@ static field_fact *parse_field(cache *c, const char **p, const char *end) {
   (*p)++;
   for (int i = 0; i < n; i++) {
     const char *name = get_str(&c->arena, p, end);
-    if (!name || *p >= end || **p != '\n') {
+    char hex[33];
+    int used2 = 0;
+    if (!name || sscanf(*p, " %32s%n", hex, &used2) < 1 || !used2 ||
+        *p + used2 >= end || (*p)[used2] != '\n') {
       vec_free(&ff->names);
+      vec_free(&ff->hexes);
       return NULL;
     }
-    (*p)++;
+    *p += used2 + 1;
     vec_push(&ff->names, (void *)name);
+    vec_push(&ff->hexes, arena_strdup(&c->arena, hex));
   }
   return ff;
 }
@@ -491,8 +569,10 @@ void cache_entry_free(cache_entry *e) {
   free(e->reports);
   vec_free(&e->exports);
   vec_free(&e->tables);
-  for (int i = 0; i < e->fields.len; i++)
+  for (int i = 0; i < e->fields.len; i++) {
     vec_free(&((field_fact *)e->fields.items[i])->names);
+    vec_free(&((field_fact *)e->fields.items[i])->hexes);
+  }
   vec_free(&e->fields);
   vec_free(&e->imports);
   memset(e, 0, sizeof *e);

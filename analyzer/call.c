@@ -329,10 +329,12 @@ void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown) {
     return;
   }
   case CALLEE_LOCAL:
+    cs->weak = cs->callee_var->kind == LOC_PARAM;
     set_targets(u, cs, &cs->callee_var->holds, cs->callee_var->addrtaken, out,
                 unknown);
     return;
   case CALLEE_FIELD: {
+    cs->weak = true;
     fn_set set = {0};
     field_targets(u, cs, &set);
     set_targets(u, cs, &set, false, out, unknown);
@@ -488,7 +490,9 @@ void link_call(unit *u, callsite *cs, bool in_batch_only) {
   bool unknown = cs->unknown_target;
   for (int i = 0; i < cs->targets.len; i++) {
     func *f = cs->targets.items[i];
-    if (!in_batch_only || f->in_batch)
+    if (!f->summary && !f->in_batch)
+      unknown = true; // a weak call into a split SCC, not solved yet
+    else if (!in_batch_only || f->in_batch)
       link_func(u, cs, f);
   }
   for (int i = 0; !in_batch_only && !unknown && i < cs->bodyless.len; i++) {

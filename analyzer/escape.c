@@ -178,6 +178,7 @@ void free_unit(unit *u) {
     func *f = u->all_funcs.items[i];
     free_graph(f);
     vec_free(&f->callees);
+    vec_free(&f->weak_callees);
   }
   for (int i = 0; i < u->table_list.len; i++) {
     fn_table *t = u->table_list.items[i];

@@ -466,6 +466,7 @@ struct callsite {
   // Resolved once, by compute_sccs, once every function is lowered.
   vec targets;         // func*: the functions with bodies it may call
   bool unknown_target; // it may also call something without a body
+  bool weak;           // through a field or a parameter (callgraph.c)
   vec bodyless;        // CXCursor*: named targets no unit defines
 };
 
@@ -503,6 +504,8 @@ struct field_fact {
   unit *unit;      // NULL: read from a cache entry
   fn_set set;      // the unit's functions (unit facts)
   vec names;       // cached facts: the targets' names (const char*)
+  vec hexes;       // ... and per name, the hash of its summary when it has
+                   // internal linkage (const char*; "" otherwise)
   bool local;      // cached facts: a target has internal linkage there
   int rank;        // the file's position among the program's
 };
@@ -529,9 +532,8 @@ void resolve_params(unit *u);
 void index_fields(program *p);
 // field_targets is what a call through cs's field may reach, program-wide.
 void field_targets(unit *u, callsite *cs, fn_set *out);
-// field_fact_text writes the program's fact for key canonically (what a
-// cache import of "field:KEY" hashes).
-void field_fact_text(program *p, const char *key, FILE *out);
+// field_first returns the index of key's first entry in p->fields, or -1.
+int field_first(program *p, const char *key);
 void free_field_facts(unit *u);
 // ESC_ARG_OF: the parameter n that annotation escape:arg-of:n names, or -1.
 int arg_of_annotation(unit *u, CXCursor param);
@@ -602,7 +604,10 @@ struct func {
   // Tarjan's SCC state.
   int index, lowlink;
   bool on_stack;
-  vec callees; // func*
+  bool solved;      // its batch was solved: its summary is final
+  int scc_pos;      // its position in its SCC, while the SCC is split
+  vec callees;      // func*: named, through locals and const tables
+  vec weak_callees; // func*: through fields and parameters (iface.c)
 };
 
 struct unit {

@@ -48,8 +48,9 @@
 // fixpoint needs nothing more. Across files, each unit's field facts are
 // united by key (index_fields); a file read from the cache contributes the
 // facts its entry lists (cache.c), and a call through a field imports the
-// fact ("field:KEY"), so that a cached verdict goes stale when another
-// file changes what the field may hold.
+// fact ("field:KEY", hashed with its targets' summaries by cache.c), so
+// that a cached verdict goes stale when another file changes what the
+// field may hold or what one of its functions does.
 #include "escape.h"
 
 #include <stdlib.h>
@@ -579,8 +580,7 @@ void index_fields(program *p) {
   qsort(p->fields, p->nfields, sizeof(struct field_entry), by_key);
 }
 
-// first_field returns the index of key's first entry, or -1.
-static int first_field(program *p, const char *key) {
+int field_first(program *p, const char *key) {
   int lo = 0, hi = p->nfields;
   while (lo < hi) {
     int mid = (lo + hi) / 2;
@@ -596,7 +596,7 @@ void field_targets(unit *u, callsite *cs, fn_set *out) {
   field_fact *own = field_fact_of(u, cs->callee_field);
   unit_import(u, own->key, NULL); // cache.c hashes field_fact_text
   program *p = u->prog;
-  int i = first_field(p, own->key);
+  int i = field_first(p, own->key);
   if (i < 0) { // no file stores into it: it holds nothing known
     out->unknown = true;
     return;
@@ -617,46 +617,9 @@ void field_targets(unit *u, callsite *cs, fn_set *out) {
       if (f && !has_item(&out->funcs, f))
         vec_push(&out->funcs, f);
       else if (!f)
-        out->unknown = true; // declared without a body there: not tracked
+        out->unknown = true; // no body in the program: not tracked
     }
   }
-}
-
-static int by_string(const void *a, const void *b) {
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static const char *decl_name(CXCursor d, arena *a) {
-  CXString s = clang_getCursorSpelling(d);
-  const char *name = arena_strdup(a, clang_getCString(s));
-  clang_disposeString(s);
-  return name;
-}
-
-void field_fact_text(program *p, const char *key, FILE *out) {
-  vec names = {0};
-  bool unknown = false;
-  arena scratch = {0};
-  int i = first_field(p, key);
-  for (; i >= 0 && i < p->nfields && !strcmp(p->fields[i].key, key); i++) {
-    field_fact *ff = p->fields[i].fact;
-    unknown |= ff->set.unknown;
-    for (int j = 0; j < ff->set.funcs.len; j++)
-      vec_push(&names, (void *)((func *)ff->set.funcs.items[j])->name);
-    for (int j = 0; j < ff->set.bodyless.len; j++)
-      vec_push(&names, (void *)decl_name(*(CXCursor *)ff->set.bodyless.items[j],
-                                         &scratch));
-    for (int j = 0; j < ff->names.len; j++)
-      vec_push(&names, ff->names.items[j]);
-  }
-  if (names.len > 1)
-    qsort(names.items, names.len, sizeof(void *), by_string);
-  fprintf(out, "field %s %d", key, unknown);
-  for (int j = 0; j < names.len; j++)
-    if (j == 0 || strcmp(names.items[j - 1], names.items[j]))
-      fprintf(out, " %s", (char *)names.items[j]);
-  vec_free(&names);
-  arena_free(&scratch);
 }
 
 void free_field_facts(unit *u) {

@@ -18,7 +18,9 @@
 // nothing of its own. Go's boxing (v1 escapes to heap when converted)
 // does not exist either: in C the data pointer is &v, so v itself moves
 // where Go would move only the box.
+#define _GNU_SOURCE // cookie_io_functions_t
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 // As runtime/include/escape/annotate.h defines it.
@@ -478,4 +480,18 @@ void expose(struct timer *t, void (***out)(int *)) { // ERROR "leaking param: t 
 void tick(struct timer *t) { // ERROR "t does not escape$"
   int x = 0; // ERROR "moved to heap: x$"
   t->fire(&x);
+}
+
+// A struct declared in a system header: code that is not analyzed may fill
+// its fields.
+static ssize_t cookie_read(void *cookie, char *buf, size_t n) { // ERROR "cookie does not escape$" "buf does not escape$"
+  (void)cookie;
+  (void)buf;
+  return (ssize_t)n;
+}
+
+ssize_t read_cookie(void) {
+  cookie_io_functions_t io = {.read = cookie_read};
+  char buf[8]; // ERROR "moved to heap: buf$"
+  return io.read(NULL, buf, sizeof buf);
 }
