@@ -26,13 +26,16 @@
 //     realloc and qsort, which only move the struct's own values;
 //   - a cast to a pointer to the struct from a pointer to anything but
 //     void or the struct (from void * it is harmless: the object was built
-//     where it was seen); so is a struct copy;
+//     where it was seen, and a struct copy only moves such values);
 //   - a struct declared in a system header (code that is not analyzed
 //     fills it) or a union (another member writes the same bytes).
 //
-// Not seen, and so a known gap: a function with a body that writes raw
-// bytes through its void * parameter (a memcpy wrapper), and type punning
-// through unions that contain the struct.
+// The world is closed: a struct declared outside system headers is taken
+// to be filled only by the analyzed code (a library analyzed alone, whose
+// users register their own tables of it, is the case this gets wrong).
+// Not seen either, and so known gaps: a function with a body that writes
+// raw bytes through its void * parameter (a memcpy wrapper), and type
+// punning through unions that contain the struct.
 //
 // Parameters. A function-pointer parameter of a static function resolves
 // when every call passes a named function, NULL, or a parameter of the
@@ -45,12 +48,14 @@
 //
 // Both facts are syntactic: they are known once every unit is lowered, so
 // the call graph includes the edges they add from the start and the SCC
-// fixpoint needs nothing more. Across files, each unit's field facts are
-// united by key (index_fields); a file read from the cache contributes the
-// facts its entry lists (cache.c), and a call through a field imports the
-// fact ("field:KEY", hashed with its targets' summaries by cache.c), so
-// that a cached verdict goes stale when another file changes what the
-// field may hold or what one of its functions does.
+// fixpoint needs nothing more. Those edges are weak (callgraph.c): a cycle
+// of more than MAX_BATCH functions that only they close is split, and a
+// call into the part not yet solved stays unknown. Across files, each unit's
+// field facts are united by key (index_fields); a file read from the cache
+// contributes the facts its entry lists (cache.c), and a call through a field
+// imports the fact ("field:KEY", hashed with its targets' summaries by
+// cache.c), so that a cached verdict goes stale when another file changes what
+// the field may hold or what one of its functions does.
 #include "escape.h"
 
 #include <stdlib.h>
