@@ -17,7 +17,10 @@
 // "devirtualizing x.M" remark has no C counterpart: a resolved call says
 // nothing of its own. Go's boxing (v1 escapes to heap when converted)
 // does not exist either: in C the data pointer is &v, so v itself moves
-// where Go would move only the box.
+// where Go would move only the box. Of escape2.go, escape5.go and
+// escape_calls.go, the calls through function values are mirrored below
+// (foo141, foo142, bar); their func literals (foo21 to foo24, the
+// issue10353 cases, bar's literal) are closures, which C does not have.
 #define _GNU_SOURCE // cookie_io_functions_t
 #include <stddef.h>
 #include <stdio.h>
