@@ -10,9 +10,10 @@
 // lower_assign lowers lhs = rhs: Go's self-assignment (val.x = val.y) changes
 // nothing; a struct copy between locals goes member by member (field.c);
 // otherwise the value of rhs flows into lower_addr(lhs). Each assignment to
-// a function-pointer or block local also records which functions or block
-// literals it may hold (note_fn_target), so that calls through it use their
-// summaries (call.c).
+// a function-pointer or block local, parameter or struct field also
+// records which functions or block literals it may hold (note_fn_target;
+// iface.c for fields), so that calls through it use their summaries
+// (call.c).
 // In check mode the store into a place held.c follows is tagged with its
 // held_store.
 #include "escape.h"
@@ -98,46 +99,8 @@ hole lower_addr(unit *u, CXCursor c) {
 // so that calls through it use the summaries of known functions.
 void note_fn_target(unit *u, location *l, CXCursor rhs) {
   CXType t = l ? clang_getCursorType(l->decl) : (CXType){0};
-  if (!l || !(type_is_function_pointer(t) || type_is_block_pointer(t)))
-    return;
-  CXCursor r = strip_implicit(u, rhs);
-  while (r.kind == CXCursor_CStyleCastExpr || r.kind == CXCursor_ParenExpr)
-    r = strip_implicit(u, last_expr(u, r));
-  if (r.kind == CXCursor_ConditionalOperator) {
-    int n;
-    CXCursor *x = unit_children(u, r, &n);
-    for (int i = n - 2; i < n && i >= 0; i++)
-      note_fn_target(u, l, x[i]);
-    return;
-  }
-  if (r.kind == CXCursor_UnaryOperator &&
-      clang_getCursorUnaryOperatorKind(r) == CXUnaryOperator_AddrOf)
-    r = strip_implicit(u, last_expr(u, r));
-  if (r.kind == CXCursor_BlockExpr) {
-    vec_push(&l->fn_targets, block_func(u, r));
-    return;
-  }
-  if (r.kind == CXCursor_DeclRefExpr &&
-      clang_getCursorReferenced(r).kind == CXCursor_FunctionDecl) {
-    CXCursor canon = clang_getCanonicalCursor(clang_getCursorReferenced(r));
-    func *f = cursor_map_get(&u->funcs, canon);
-    if (f) {
-      vec_push(&l->fn_targets, f);
-    } else {
-      // No body: its annotations or the C library model decide (call.c).
-      CXCursor *d = arena_alloc(&u->arena, sizeof(CXCursor));
-      *d = clang_getCursorReferenced(r);
-      vec_push(&l->fn_bodyless, d);
-    }
-    return;
-  }
-  CXEvalResult ev = clang_Cursor_Evaluate(r);
-  bool null = ev && clang_EvalResult_getKind(ev) == CXEval_Int &&
-              clang_EvalResult_getAsLongLong(ev) == 0;
-  if (ev)
-    clang_EvalResult_dispose(ev);
-  if (!null)
-    l->fn_targets_unknown = true;
+  if (l && (type_is_function_pointer(t) || type_is_block_pointer(t)))
+    note_fn_value(u, &l->holds, rhs);
 }
 
 // self_base returns the text of the object whose member e selects (p->a,
@@ -199,9 +162,11 @@ void lower_assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs) {
   held_path(u, -(held != NULL));
   dst.held = held;
   if (ptrs) {
-    CXCursor s = strip_implicit(u, lhs);
+    CXCursor s = strip_implicit(u, lhs), field;
     if (s.kind == CXCursor_DeclRefExpr)
       note_fn_target(u, local_of(u, clang_getCursorReferenced(s)), rhs);
+    else if (fn_field(u, s, &field))
+      note_field_store(u, field, rhs);
     lower_expr(u, hole_note(u, dst, c, "assign"), rhs);
   } else {
     lower_expr(u, hole_discard(), rhs);
@@ -215,6 +180,8 @@ void lower_assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs) {
 void lower_var_init(unit *u, location *l, CXCursor decl, CXCursor init) {
   CXType t = clang_getCursorType(decl);
   CXCursor s = strip_implicit(u, init);
+  if (s.kind == CXCursor_InitListExpr)
+    note_init_list(u, s); // what its function-pointer fields get (iface.c)
   if (type_is_record(t) && !type_is_union(t)) {
     if (s.kind == CXCursor_InitListExpr) {
       init_fields(u, l, s, decl);

@@ -16,10 +16,15 @@
 //     may point to memory callers cannot see);
 //   - the names of the const tables of functions with external linkage it
 //     defines: a parsed file that calls through one needs this file parsed
-//     too, since a table's functions may be static;
+//     too, since a table's functions may be static; so do the keys of the
+//     function-pointer fields it stores static functions into;
+//   - its field facts (iface.c): for each function-pointer field it stores
+//     into or initializes, the names of the functions, and whether it
+//     stores anything else;
 //   - imports: every function of another file its calls reached, with a
-//     hash of the summary it used, and every external name it called that
-//     no file defined;
+//     hash of the summary it used, every external name it called that no
+//     file defined, and every field it called through ("field:KEY"), with
+//     a hash of what the whole program lets the field hold;
 //   - its reports, as printed.
 //
 // An entry is exact when written by a run that analyzed the whole program,
@@ -66,7 +71,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { FORMAT_VERSION = 1 };
+enum { FORMAT_VERSION = 2 };
 
 // A 128-bit hash: two FNV-1a-style lanes with different primes and a final
 // mix. Not cryptographic; collisions between a user's files are what it
@@ -243,21 +248,6 @@ static void summary_text(FILE *out, const func *f) {
   }
 }
 
-static void summary_hex(const func *f, char out[33]) {
-  char *text = NULL;
-  size_t n = 0;
-  FILE *m = must_open_memstream(&text, &n);
-  if (f && f->summary)
-    summary_text(m, f);
-  else
-    fputs("undefined", m);
-  fclose(m);
-  hash128 h = hash_start();
-  hash_bytes(&h, text, n);
-  hash_hex(h, out);
-  free(text);
-}
-
 // parse_summary reads the F and L lines of one function at *p.
 static func *parse_summary(cache *c, const char **p, const char *end) {
   int np, va, ru, used = 0;
@@ -305,6 +295,164 @@ static func *parse_summary(cache *c, const char **p, const char *end) {
     (*p)++;
   }
   return f;
+}
+
+// summary_hex hashes f's summary ("undefined" when f is NULL or has none).
+static void summary_hex(const func *f, char out[33]) {
+  char *text = NULL;
+  size_t n = 0;
+  FILE *m = must_open_memstream(&text, &n);
+  if (f && f->summary)
+    summary_text(m, f);
+  else
+    fputs("undefined", m);
+  fclose(m);
+  hash128 h = hash_start();
+  hash_bytes(&h, text, n);
+  hash_hex(h, out);
+  free(text);
+}
+
+// A field fact is "K unknown local count KEY", then a line per target:
+// "NAME HEX", HEX the hash of its summary when it has internal linkage
+// (another file cannot name it), else "-".
+static void field_text(FILE *out, const field_fact *ff) {
+  bool local = false;
+  for (int i = 0; i < ff->set.funcs.len; i++)
+    local |= !((func *)ff->set.funcs.items[i])->external;
+  for (int i = 0; i < ff->set.bodyless.len; i++)
+    local |= clang_getCursorLinkage(*(CXCursor *)ff->set.bodyless.items[i]) !=
+             CXLinkage_External;
+  fprintf(out, "K %d %d %d ", ff->set.unknown, local,
+          ff->set.funcs.len + ff->set.bodyless.len);
+  put_str(out, ff->key);
+  fputc('\n', out);
+  for (int i = 0; i < ff->set.funcs.len; i++) {
+    func *f = ff->set.funcs.items[i];
+    char hex[33] = "-";
+    if (!f->external)
+      summary_hex(f, hex);
+    put_str(out, f->name);
+    fprintf(out, " %s\n", hex);
+  }
+  for (int i = 0; i < ff->set.bodyless.len; i++) {
+    put_str(out, cursor_name(ff->unit, *(CXCursor *)ff->set.bodyless.items[i]));
+    fputs(" -\n", out);
+  }
+}
+
+static bool field_local(const field_fact *ff) {
+  for (int i = 0; i < ff->set.funcs.len; i++)
+    if (!((func *)ff->set.funcs.items[i])->external)
+      return true;
+  for (int i = 0; i < ff->set.bodyless.len; i++)
+    if (clang_getCursorLinkage(*(CXCursor *)ff->set.bodyless.items[i]) !=
+        CXLinkage_External)
+      return true;
+  return false;
+}
+
+static int by_string(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+// field_import_text writes what the program lets field key hold, as a
+// call through it depends on it: whether it is unknown, and each target
+// with the hash of its summary. It reads the same whether the files that
+// store into the field were parsed or read from the cache.
+static void field_import_text(program *p, const char *key, FILE *out) {
+  vec lines = {0};
+  bool unknown = false;
+  int i = field_first(p, key);
+  for (; i >= 0 && i < p->nfields && !strcmp(p->fields[i].key, key); i++) {
+    field_fact *ff = p->fields[i].fact;
+    unknown |= ff->set.unknown;
+    char *text = NULL;
+    size_t n = 0;
+    FILE *m = must_open_memstream(&text, &n);
+    for (int j = 0; j < ff->set.funcs.len; j++) {
+      func *f = ff->set.funcs.items[j];
+      char hex[33];
+      summary_hex(f->external ? program_extern(p, f->name) : f, hex);
+      fprintf(m, "%s %s\n", f->name, hex);
+    }
+    for (int j = 0; j < ff->set.bodyless.len; j++) {
+      const char *name =
+          cursor_name(ff->unit, *(CXCursor *)ff->set.bodyless.items[j]);
+      char hex[33];
+      summary_hex(program_extern(p, name), hex);
+      fprintf(m, "%s %s\n", name, hex);
+    }
+    for (int j = 0; j < ff->names.len; j++) {
+      const char *name = ff->names.items[j], *local = ff->hexes.items[j];
+      char hex[33];
+      summary_hex(program_extern(p, name), hex);
+      fprintf(m, "%s %s\n", name, strcmp(local, "-") ? local : hex);
+    }
+    fclose(m);
+    // One line per target, so that they sort across facts.
+    for (char *line = text, *nl; (nl = strchr(line, '\n')); line = nl + 1)
+      vec_push(&lines, must_strndup(line, nl - line));
+    free(text);
+  }
+  if (lines.len > 1)
+    qsort(lines.items, lines.len, sizeof(void *), by_string);
+  fprintf(out, "field %d\n", unknown);
+  for (int j = 0; j < lines.len; j++) {
+    if (j == 0 || strcmp(lines.items[j - 1], lines.items[j]))
+      fprintf(out, "%s\n", (char *)lines.items[j]);
+  }
+  for (int j = 0; j < lines.len; j++)
+    free(lines.items[j]);
+  vec_free(&lines);
+}
+
+// import_hex hashes what import name means in program p now: a function's
+// summary, or a field's fact (iface.c).
+static void import_hex(program *p, const char *name, char out[33]) {
+  if (strncmp(name, "field:", 6)) {
+    summary_hex(program_extern(p, name), out);
+    return;
+  }
+  char *text = NULL;
+  size_t n = 0;
+  FILE *m = must_open_memstream(&text, &n);
+  field_import_text(p, name, m);
+  fclose(m);
+  hash128 h = hash_start();
+  hash_bytes(&h, text, n);
+  hash_hex(h, out);
+  free(text);
+}
+
+static field_fact *parse_field(cache *c, const char **p, const char *end) {
+  int unknown, local, n, used = 0;
+  if (sscanf(*p, "K %d %d %d %n", &unknown, &local, &n, &used) < 3 || !used ||
+      n < 0 || n > 1 << 20)
+    return NULL;
+  *p += used;
+  field_fact *ff = arena_alloc(&c->arena, sizeof(field_fact));
+  ff->set.unknown = unknown != 0;
+  ff->local = local != 0;
+  ff->key = get_str(&c->arena, p, end);
+  if (!ff->key || *p >= end || **p != '\n')
+    return NULL;
+  (*p)++;
+  for (int i = 0; i < n; i++) {
+    const char *name = get_str(&c->arena, p, end);
+    char hex[33];
+    int used2 = 0;
+    if (!name || sscanf(*p, " %32s%n", hex, &used2) < 1 || !used2 ||
+        *p + used2 >= end || (*p)[used2] != '\n') {
+      vec_free(&ff->names);
+      vec_free(&ff->hexes);
+      return NULL;
+    }
+    *p += used2 + 1;
+    vec_push(&ff->names, (void *)name);
+    vec_push(&ff->hexes, arena_strdup(&c->arena, hex));
+  }
+  return ff;
 }
 
 bool cache_lookup(cache *c, const source_file *s, int argc,
@@ -364,6 +512,15 @@ bool cache_lookup(cache *c, const source_file *s, int argc,
     p++;
     vec_push(&e->tables, (void *)name);
   }
+  if (sscanf(p, "fields %d\n%n", &n, &used) < 1 || !used)
+    goto done;
+  p += used;
+  for (int i = 0; i < n; i++) {
+    field_fact *ff = parse_field(c, &p, end);
+    if (!ff)
+      goto done;
+    vec_push(&e->fields, ff);
+  }
   if (sscanf(p, "imports %d\n%n", &n, &used) < 1 || !used)
     goto done;
   p += used;
@@ -412,6 +569,11 @@ void cache_entry_free(cache_entry *e) {
   free(e->reports);
   vec_free(&e->exports);
   vec_free(&e->tables);
+  for (int i = 0; i < e->fields.len; i++) {
+    vec_free(&((field_fact *)e->fields.items[i])->names);
+    vec_free(&((field_fact *)e->fields.items[i])->hexes);
+  }
+  vec_free(&e->fields);
   vec_free(&e->imports);
   memset(e, 0, sizeof *e);
 }
@@ -420,7 +582,7 @@ bool cache_entry_current(program *p, const cache_entry *e) {
   for (int i = 0; i < e->imports.len; i++) {
     const cache_import *im = e->imports.items[i];
     char hex[33];
-    summary_hex(program_extern(p, im->name), hex);
+    import_hex(p, im->name, hex);
     if (strcmp(hex, im->hex))
       return false;
   }
@@ -489,6 +651,8 @@ void cache_store(cache *c, const source_file *s, int argc,
   int ntables = 0;
   for (int i = 0; i < u->table_list.len; i++)
     ntables += ((fn_table *)u->table_list.items[i])->external;
+  for (int i = 0; i < u->field_list.len; i++)
+    ntables += field_local(u->field_list.items[i]);
   fprintf(f, "tables %d\n", ntables);
   for (int i = 0; i < u->table_list.len; i++) {
     fn_table *t = u->table_list.items[i];
@@ -497,6 +661,16 @@ void cache_store(cache *c, const source_file *s, int argc,
       fputc('\n', f);
     }
   }
+  for (int i = 0; i < u->field_list.len; i++) {
+    field_fact *ff = u->field_list.items[i];
+    if (field_local(ff)) {
+      put_str(f, ff->key);
+      fputc('\n', f);
+    }
+  }
+  fprintf(f, "fields %d\n", u->field_list.len);
+  for (int i = 0; i < u->field_list.len; i++)
+    field_text(f, u->field_list.items[i]);
   // Imports, one per name.
   vec sorted = {0};
   for (int i = 0; i < u->imports.len; i++)
@@ -512,7 +686,7 @@ void cache_store(cache *c, const source_file *s, int argc,
       continue;
     import *im = sorted.items[i];
     char hex[33];
-    summary_hex(program_extern(u->prog, im->name), hex);
+    import_hex(u->prog, im->name, hex);
     fprintf(f, "I %s ", hex);
     put_str(f, im->name);
     fputc('\n', f);

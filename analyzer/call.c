@@ -15,7 +15,12 @@
 //     answer: every argument leaks, and the result is unknown memory;
 //   - a call through a function pointer: the union over its possible
 //     targets when they are all known (a local assigned only from named
-//     functions, a const table of functions), else an unknown callee.
+//     functions, a const table of functions, a struct field or a static
+//     function's parameter that only ever holds named functions: iface.c),
+//     else an unknown callee;
+//   - a bodyless callee with a parameter annotated ESC_ARG_OF(n) calls its
+//     argument n with that parameter's argument: a call of its own,
+//     through whatever argument n is (lower_arg_of).
 #include "escape.h"
 
 #include <stdlib.h>
@@ -59,7 +64,7 @@ static bool extern_const(CXCursor d) {
          clang_Cursor_isNull(clang_Cursor_getVarDeclInitializer(d));
 }
 
-static void resolve_callee(unit *u, callsite *cs, CXCursor callee) {
+void callee_of(unit *u, callsite *cs, CXCursor callee) {
   CXCursor s = strip_implicit(u, callee);
   if (s.kind == CXCursor_DeclRefExpr) {
     CXCursor d = clang_getCursorReferenced(s);
@@ -71,35 +76,98 @@ static void resolve_callee(unit *u, callsite *cs, CXCursor callee) {
       return;
     }
   }
-  lower_expr(u, hole_discard(), callee);
   CXCursor r = callee_root(u, callee);
   cs->callee_name = cursor_text(u, s, 40);
   if (!*cs->callee_name)
     cs->callee_name = "function pointer";
-  if (r.kind != CXCursor_DeclRefExpr)
-    return;
-  CXCursor d = clang_getCursorReferenced(r);
-  location *l = local_of(u, d);
-  if (l && l->kind == LOC_VAR &&
+  CXCursor d = r.kind == CXCursor_DeclRefExpr ? clang_getCursorReferenced(r)
+                                              : clang_getNullCursor();
+  location *l = clang_Cursor_isNull(d) ? NULL : local_of(u, d);
+  if (l && (l->kind == LOC_VAR || l->kind == LOC_PARAM) &&
       type_is_function_pointer(clang_getCursorType(d))) {
     cs->kind = CALLEE_LOCAL;
     cs->callee_var = l;
-  } else if (!l && d.kind == CXCursor_VarDecl &&
-             (cursor_map_get(&u->tables, d) || extern_const(d))) {
+    return;
+  }
+  if (!l && d.kind == CXCursor_VarDecl &&
+      (cursor_map_get(&u->tables, d) || extern_const(d))) {
     cs->kind = CALLEE_TABLE; // the table may be defined in another unit
     cs->callee_decl = d;
+    return;
   }
+  // p->ops->read, s.cb, (*p->f): a function-pointer field (iface.c).
+  CXCursor f = s;
+  while (f.kind == CXCursor_UnaryOperator &&
+         clang_getCursorUnaryOperatorKind(f) == CXUnaryOperator_Deref)
+    f = strip_implicit(u, last_expr(u, f));
+  if (fn_field(u, f, &cs->callee_field))
+    cs->kind = CALLEE_FIELD;
 }
 
-void lower_call(unit *u, hole k, CXCursor c) {
-  int n;
-  CXCursor *x = unit_children(u, c, &n);
+// new_callsite makes the record of call c in the function being lowered,
+// to an unknown callee until told otherwise.
+static callsite *new_callsite(unit *u, CXCursor c) {
   callsite *cs = arena_alloc(&u->arena, sizeof(callsite));
   cs->call = c;
   cs->caller = u->fn;
   cs->scope = u->scope;
   cs->kind = CALLEE_UNKNOWN;
   cs->callee_decl = clang_getNullCursor();
+  return cs;
+}
+
+static void resolve_callee(unit *u, callsite *cs, CXCursor callee) {
+  callee_of(u, cs, callee);
+  if (cs->kind != CALLEE_DIRECT)
+    lower_expr(u, hole_discard(), callee);
+}
+
+// arg_of_param finds the parameter of bodyless callee d annotated
+// ESC_ARG_OF(n): *n receives n; -1 when none is.
+static int arg_of_param(unit *u, CXCursor d, int *n) {
+  intptr_t memo = (intptr_t)cursor_map_get(&u->arg_of, d);
+  if (!memo) {
+    memo = 1; // none
+    int np = clang_Cursor_getNumArguments(d);
+    CXCursor canon = clang_getCanonicalCursor(d);
+    for (int i = 0; i < np && i < 0x7fff && memo == 1; i++) {
+      int k = arg_of_annotation(u, clang_Cursor_getArgument(d, i));
+      if (k < 0 && !clang_equalCursors(canon, d))
+        k = arg_of_annotation(u, clang_Cursor_getArgument(canon, i));
+      if (k >= 0)
+        memo = 2 + ((intptr_t)i << 16 | k);
+    }
+    cursor_map_put(&u->arg_of, d, (void *)memo);
+  }
+  if (memo == 1)
+    return -1;
+  *n = (int)((memo - 2) & 0xffff);
+  return (int)((memo - 2) >> 16);
+}
+
+// lower_arg_of records the call that a callee annotated ESC_ARG_OF(n)
+// makes: fn(arg), fn being its argument n, arg the annotated one. It is a
+// call of its own, through whatever fn is (a function, a local, a field),
+// so that fn's summary decides what happens to arg.
+static void lower_arg_of(unit *u, callsite *cs, CXCursor c) {
+  if (cs->kind != CALLEE_DIRECT || cursor_map_get(&u->funcs, cs->callee_decl))
+    return;
+  int n, i = arg_of_param(u, cs->callee_ref, &n);
+  if (i < 0 || i >= cs->nargs || n >= cs->nargs || !cs->args[i])
+    return;
+  callsite *fc = new_callsite(u, c);
+  callee_of(u, fc, clang_Cursor_getArgument(c, n));
+  fc->nargs = 1;
+  fc->args = arena_alloc(&u->arena, 2 * sizeof(location *));
+  fc->args[0] = cs->args[i];
+  fc->next = u->fn->calls;
+  u->fn->calls = fc;
+}
+
+void lower_call(unit *u, hole k, CXCursor c) {
+  int n;
+  CXCursor *x = unit_children(u, c, &n);
+  callsite *cs = new_callsite(u, c);
   // A block's call passes the block first (block.c), as params[0].
   int first = n > 0 && type_is_block_pointer(clang_getCursorType(x[0]));
   if (n > 0 && !first)
@@ -127,6 +195,8 @@ void lower_call(unit *u, hole k, CXCursor c) {
   }
   cs->next = u->fn->calls;
   u->fn->calls = cs;
+  note_call_args(u, cs, c);
+  lower_arg_of(u, cs, c);
 }
 
 // cleanup_function finds the function a cleanup attribute of decl names:
@@ -174,10 +244,7 @@ void lower_cleanup(unit *u, location *l, CXCursor decl) {
   CXCursor f = cleanup_function(u, decl);
   if (clang_Cursor_isNull(f))
     return;
-  callsite *cs = arena_alloc(&u->arena, sizeof(callsite));
-  cs->call = decl;
-  cs->caller = u->fn;
-  cs->scope = u->scope;
+  callsite *cs = new_callsite(u, decl);
   cs->kind = CALLEE_DIRECT;
   cs->callee_decl = clang_getCanonicalCursor(f);
   cs->callee_ref = f;
@@ -225,6 +292,31 @@ static bool add_bodyless_targets(unit *u, const vec *v, vec *out) {
   return all;
 }
 
+// set_targets lists what a function pointer holding set may call: the
+// functions with bodies in out, the others, defined nowhere in the
+// program, in cs->bodyless (link_call applies their annotations or the C
+// library's model). Nothing known, or anything unknown: *unknown.
+static void set_targets(unit *u, callsite *cs, const fn_set *set, bool unseen,
+                        vec *out, bool *unknown) {
+  if (set->unknown || unseen || set->funcs.len + set->bodyless.len == 0) {
+    *unknown = true;
+    return;
+  }
+  for (int i = 0; i < set->funcs.len; i++)
+    vec_push(out, set->funcs.items[i]);
+  for (int i = 0; i < set->bodyless.len; i++) {
+    CXCursor *d = set->bodyless.items[i];
+    func *f = defined_elsewhere(u, *d);
+    if (f) {
+      vec_push(out, f);
+    } else {
+      vec_push(&cs->bodyless, d);
+      if (clang_getCursorLinkage(*d) == CXLinkage_External)
+        unit_import(u, cursor_name(u, *d), NULL);
+    }
+  }
+}
+
 // callsite_targets lists the functions with bodies that cs may call; unknown
 // is set when it may also call something else.
 void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown) {
@@ -240,16 +332,17 @@ void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown) {
       *unknown = true;
     return;
   }
-  case CALLEE_LOCAL: {
-    location *l = cs->callee_var;
-    if (l->fn_targets_unknown || l->addrtaken ||
-        l->fn_targets.len + l->fn_bodyless.len == 0) {
-      *unknown = true;
-      return;
-    }
-    for (int i = 0; i < l->fn_targets.len; i++)
-      vec_push(out, l->fn_targets.items[i]);
-    add_bodyless_targets(u, &l->fn_bodyless, out); // the rest: link_call
+  case CALLEE_LOCAL:
+    cs->weak = cs->callee_var->kind == LOC_PARAM;
+    set_targets(u, cs, &cs->callee_var->holds, cs->callee_var->addrtaken, out,
+                unknown);
+    return;
+  case CALLEE_FIELD: {
+    cs->weak = true;
+    fn_set set = {0};
+    field_targets(u, cs, &set);
+    set_targets(u, cs, &set, false, out, unknown);
+    fn_set_free(&set);
     return;
   }
   case CALLEE_TABLE: {
@@ -418,16 +511,14 @@ void link_call(unit *u, callsite *cs, bool in_batch_only) {
   bool unknown = cs->unknown_target;
   for (int i = 0; i < cs->targets.len; i++) {
     func *f = cs->targets.items[i];
-    if (!in_batch_only || f->in_batch)
+    if (!f->summary && !f->in_batch)
+      unknown = true; // a weak call into a split SCC, not solved yet
+    else if (!in_batch_only || f->in_batch)
       link_func(u, cs, f);
   }
-  if (!in_batch_only && cs->kind == CALLEE_LOCAL && !unknown) {
-    location *l = cs->callee_var;
-    for (int i = 0; i < l->fn_bodyless.len; i++) {
-      CXCursor *d = l->fn_bodyless.items[i];
-      if (!defined_elsewhere(u, *d))
-        link_bodyless(u, cs, *d, cursor_name(u, *d));
-    }
+  for (int i = 0; !in_batch_only && !unknown && i < cs->bodyless.len; i++) {
+    CXCursor *d = cs->bodyless.items[i];
+    link_bodyless(u, cs, *d, cursor_name(u, *d));
   }
   if (unknown && !in_batch_only) {
     if (cs->kind == CALLEE_DIRECT)

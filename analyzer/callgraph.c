@@ -11,7 +11,21 @@
 // const table that holds g. The graph spans the program's units: a batch
 // is solved with the unit of the function that closed it (its reports
 // still go to each function's own unit).
+//
+// Calls through struct fields and function-pointer parameters (iface.c)
+// make weak edges. They can close cycles that span much of a program (a
+// tree walker whose callbacks walk the tree again; a pager whose callbacks
+// call back into the pager), and a batch costs each round a walk of all of
+// it: a batch of hundreds of functions took more time than the rest of
+// the analysis. So an SCC of more than MAX_BATCH functions that only weak
+// edges hold together is split: its functions are ordered again by their
+// other edges alone, and a weak call to a function not yet solved is an
+// unknown call (link_call), as it was before those calls were resolved.
 #include "escape.h"
+
+#include <stdlib.h>
+
+enum { MAX_BATCH = 64 };
 
 typedef struct {
   int index;
@@ -19,18 +33,23 @@ typedef struct {
   void (*batch)(unit *, vec *);
 } tarjan;
 
+static void emit(tarjan *t, func *f, vec *scc);
+
 static void connect(tarjan *t, func *f) {
   f->index = f->lowlink = ++t->index;
   vec_push(&t->stack, f);
   f->on_stack = true;
-  for (int i = 0; i < f->callees.len; i++) {
-    func *g = f->callees.items[i];
-    if (!g->index) {
-      connect(t, g);
-      if (g->lowlink < f->lowlink)
-        f->lowlink = g->lowlink;
-    } else if (g->on_stack && g->index < f->lowlink) {
-      f->lowlink = g->index;
+  for (int w = 0; w < 2; w++) {
+    vec *out = w ? &f->weak_callees : &f->callees;
+    for (int i = 0; i < out->len; i++) {
+      func *g = out->items[i];
+      if (!g->index) {
+        connect(t, g);
+        if (g->lowlink < f->lowlink)
+          f->lowlink = g->lowlink;
+      } else if (g->on_stack && g->index < f->lowlink) {
+        f->lowlink = g->index;
+      }
     }
   }
   if (f->lowlink != f->index)
@@ -42,8 +61,92 @@ static void connect(tarjan *t, func *f) {
     g->on_stack = false;
     vec_push(&scc, g);
   } while (g != f);
-  t->batch(f->unit, &scc);
+  emit(t, f, &scc);
   vec_free(&scc);
+}
+
+// A split is Tarjan's algorithm again over one SCC's strong edges, its
+// state in arrays indexed by scc_pos.
+typedef struct {
+  tarjan *t;
+  vec *scc;
+  int *index, *low, next;
+  bool *on_stack;
+  vec stack;
+} split;
+
+static bool in_split(split *s, func *g) {
+  return g->scc_pos >= 0 && g->scc_pos < s->scc->len &&
+         s->scc->items[g->scc_pos] == g;
+}
+
+static void split_connect(split *s, func *f) {
+  int v = f->scc_pos;
+  s->index[v] = s->low[v] = ++s->next;
+  vec_push(&s->stack, f);
+  s->on_stack[v] = true;
+  for (int i = 0; i < f->callees.len; i++) {
+    func *g = f->callees.items[i];
+    if (!in_split(s, g))
+      continue;
+    int w = g->scc_pos;
+    if (!s->index[w]) {
+      split_connect(s, g);
+      if (s->low[w] < s->low[v])
+        s->low[v] = s->low[w];
+    } else if (s->on_stack[w] && s->index[w] < s->low[v]) {
+      s->low[v] = s->index[w];
+    }
+  }
+  if (s->low[v] != s->index[v])
+    return;
+  vec part = {0};
+  func *g;
+  do {
+    g = s->stack.items[--s->stack.len];
+    s->on_stack[g->scc_pos] = false;
+    vec_push(&part, g);
+  } while (g != f);
+  s->t->batch(f->unit, &part);
+  for (int i = 0; i < part.len; i++)
+    ((func *)part.items[i])->solved = true;
+  vec_free(&part);
+}
+
+// emit solves scc, whose root is f: as one batch, or split.
+static void emit(tarjan *t, func *f, vec *scc) {
+  bool weak = false;
+  for (int i = 0; i < scc->len && !weak; i++)
+    weak = ((func *)scc->items[i])->weak_callees.len > 0;
+  if (scc->len <= MAX_BATCH || !weak) {
+    t->batch(f->unit, scc);
+    for (int i = 0; i < scc->len; i++)
+      ((func *)scc->items[i])->solved = true;
+    return;
+  }
+  split s = {t, scc, NULL, NULL, 0, NULL, {0}};
+  s.index = must_calloc(scc->len, sizeof(int));
+  s.low = must_calloc(scc->len, sizeof(int));
+  s.on_stack = must_calloc(scc->len, sizeof(bool));
+  for (int i = 0; i < scc->len; i++)
+    ((func *)scc->items[i])->scc_pos = i;
+  // The targets of weak calls first, so that they are solved, when their
+  // own calls allow, before the functions that call them; then the rest.
+  for (int i = scc->len - 1; i >= 0; i--) {
+    func *f = scc->items[i];
+    for (int j = 0; j < f->weak_callees.len; j++) {
+      func *g = f->weak_callees.items[j];
+      if (in_split(&s, g) && !s.index[g->scc_pos])
+        split_connect(&s, g);
+    }
+  }
+  for (int i = scc->len - 1; i >= 0; i--)
+    if (!s.index[i])
+      split_connect(&s, scc->items[i]);
+  for (int i = 0; i < scc->len; i++)
+    ((func *)scc->items[i])->scc_pos = -1;
+  free(s.index), free(s.low), free(s.on_stack);
+  vec_free(&s.stack);
 }
 
 void compute_sccs(program *p, void (*batch)(unit *, vec *)) {
@@ -58,7 +161,7 @@ void compute_sccs(program *p, void (*batch)(unit *, vec *)) {
           if (g->unit != u)
             unit_import(u, g->name, g);
           if (!g->summary_only) // solved already, in an earlier run
-            vec_push(&f->callees, g);
+            vec_push(cs->weak ? &f->weak_callees : &f->callees, g);
         }
         if (cs->unknown_target && cs->kind == CALLEE_DIRECT &&
             clang_getCursorLinkage(cs->callee_ref) == CXLinkage_External)

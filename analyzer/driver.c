@@ -404,12 +404,18 @@ void analyze_sources(const analysis_config *cfg, source_list *sources,
     for (int i = 0; i < n; i++)
       if (p.wanted[i] && p.units[i].tu)
         vec_push(&prog.units, &p.units[i]);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
       for (int k = 0; entries[i].valid && k < entries[i].exports.len; k++) {
         func *f = entries[i].exports.items[k];
         f->rank = i;
         vec_push(&prog.cached, f);
       }
+      for (int k = 0; entries[i].valid && k < entries[i].fields.len; k++) {
+        field_fact *ff = entries[i].fields.items[k];
+        ff->rank = i;
+        vec_push(&prog.cached_fields, ff);
+      }
+    }
     progress(cfg, 'P', prog.units.len);
     solve_program(&prog);
     bool stale = false;
@@ -441,6 +447,7 @@ void analyze_sources(const analysis_config *cfg, source_list *sources,
       reset_unit(&p.units[i]);
     vec_free(&prog.units);
     vec_free(&prog.cached);
+    vec_free(&prog.cached_fields);
   }
   for (int i = 0; i < n; i++) {
     unit *u = &p.units[i];
@@ -462,6 +469,7 @@ void analyze_sources(const analysis_config *cfg, source_list *sources,
       clang_disposeTranslationUnit(p.units[i].tu);
   vec_free(&prog.units);
   vec_free(&prog.cached);
+  vec_free(&prog.cached_fields);
   free(entries);
   free(p.units);
   free(p.wanted);

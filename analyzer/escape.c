@@ -150,8 +150,7 @@ static void collect_functions(unit *u, CXCursor *top, int n) {
 
 static void free_location(location *l) {
   free(l->edges);
-  vec_free(&l->fn_targets);
-  vec_free(&l->fn_bodyless);
+  fn_set_free(&l->holds);
 }
 
 // free_graph frees the edges and lists of f's graph; the locations
@@ -164,8 +163,10 @@ void free_graph(func *f) {
     free_location(f->locations.items[j]);
   for (int j = 0; j < f->sinks.len; j++)
     free_location(f->sinks.items[j]);
-  for (callsite *cs = f->calls; cs; cs = cs->next)
+  for (callsite *cs = f->calls; cs; cs = cs->next) {
     vec_free(&cs->targets);
+    vec_free(&cs->bodyless);
+  }
   vec_free(&f->locations);
   vec_free(&f->stores);
   vec_free(&f->sinks);
@@ -177,6 +178,7 @@ void free_unit(unit *u) {
     func *f = u->all_funcs.items[i];
     free_graph(f);
     vec_free(&f->callees);
+    vec_free(&f->weak_callees);
   }
   for (int i = 0; i < u->table_list.len; i++) {
     fn_table *t = u->table_list.items[i];
@@ -196,6 +198,8 @@ void free_unit(unit *u) {
   cursor_map_free(&u->locals);
   cursor_map_free(&u->labels);
   cursor_map_free(&u->tables);
+  cursor_map_free(&u->arg_of);
+  free_field_facts(u);
   free(u->types);
   u->types = NULL;
   if (u->unknown)
@@ -213,8 +217,13 @@ void lower_unit(unit *u) {
   CXCursor *top = cursor_children(&u->arena, root, &n);
   collect_functions(u, top, n);
   for (int i = 0; i < n; i++)
-    if (top[i].kind == CXCursor_VarDecl)
+    if (top[i].kind == CXCursor_VarDecl) {
       note_table(u, top[i]);
+      arena_mark mark = arena_top(&u->scratch);
+      scan_global_init(u, top[i]);
+      arena_release(&u->scratch, mark);
+      unit_children_reset(u);
+    }
   u->unknown = new_location(u, NULL, LOC_UNKNOWN, "{heap}");
   for (int i = 0; i < u->all_funcs.len; i++) {
     func *f = u->all_funcs.items[i];
@@ -223,6 +232,7 @@ void lower_unit(unit *u) {
     u->sinks = &f->sinks;
     lower_function(u, f);
   }
+  resolve_params(u);
 }
 
 static int by_extern_name(const void *a, const void *b) {
@@ -306,6 +316,7 @@ static void index_externs(program *p) {
 
 void solve_program(program *p) {
   index_externs(p);
+  index_fields(p);
   compute_sccs(p, solve_batch);
 }
 
@@ -318,6 +329,9 @@ void program_free(program *p) {
   free(p->tables);
   p->tables = NULL;
   p->ntables = 0;
+  free(p->fields);
+  p->fields = NULL;
+  p->nfields = 0;
 }
 
 void analyze_unit(unit *u) {

@@ -34,6 +34,7 @@ typedef struct held held;
 typedef struct held_store held_store;
 typedef struct held_jump held_jump;
 typedef struct block_body block_body;
+typedef struct field_fact field_fact;
 
 //
 // util.c: arenas, growable buffers, a cursor-keyed hash map
@@ -92,6 +93,16 @@ typedef struct {
 
 void vec_push(vec *v, void *item);
 void vec_free(vec *v);
+
+// An fn_set is what a function pointer may hold: functions with bodies in
+// the program, functions named without a body here (another unit may define
+// them; else annotations or the C library model say what they do), and
+// whether it may also hold anything else.
+typedef struct {
+  vec funcs;    // func*
+  vec bodyless; // CXCursor* (in the unit's arena)
+  bool unknown;
+} fn_set;
 
 // cursor_map maps declaration cursors (clang_equalCursors) to pointers.
 struct cursor_map {
@@ -225,10 +236,8 @@ struct location {
   location *whole; // reads of the whole value: the location and every field,
                    // connected once the function is lowered (finish_fields)
   bool has_pointers;
-  bool fn_targets_unknown; // function-pointer variable: some target unknown
-  vec fn_targets;          // function-pointer variable: known targets (func*)
-  vec fn_bodyless;         // ... and known targets without bodies (CXCursor*)
-  int param_index;   // LOC_PARAM, LOC_CONTENT: which parameter; -1 = "..."
+  fn_set holds;    // a function-pointer variable or parameter: what it may hold
+  int param_index; // LOC_PARAM, LOC_CONTENT: which parameter; -1 = "..."
   location *content; // LOC_PARAM: its LOC_CONTENT
   location *param;   // LOC_CONTENT: its LOC_PARAM
 
@@ -352,6 +361,13 @@ void note_fn_target(unit *u, location *l, CXCursor rhs);
 void lower_var_init(unit *u, location *l, CXCursor decl, CXCursor init);
 
 // field.c
+// A field_list is the fields of a struct type, in order (the first 256).
+typedef struct {
+  CXCursor items[256];
+  int len;
+} field_list;
+
+void list_fields(CXType t, field_list *out);
 void read_location(unit *u, hole k, location *l);
 location *member_location(unit *u, location *parent, CXCursor field);
 CXCursor member_base(unit *u, CXCursor c);
@@ -448,6 +464,7 @@ typedef enum {
   CALLEE_LOCAL,   // through a local function-pointer variable
   CALLEE_TABLE,   // through a const global table of functions
   CALLEE_BLOCK,   // a block literal's body (block.c)
+  CALLEE_FIELD,   // through a function-pointer struct field (iface.c)
   CALLEE_UNKNOWN, // any other function pointer
 } callee_kind;
 
@@ -458,11 +475,12 @@ struct callsite {
   scope *goto_loop; // set when the call sits in a backward-goto loop
   CXCursor call;
   callee_kind kind;
-  CXCursor callee_decl; // CALLEE_DIRECT: the function; TABLE: the global
-  CXCursor callee_ref;  // CALLEE_DIRECT: the declaration the call names
-  location *callee_var; // CALLEE_LOCAL
-  func *block;          // CALLEE_BLOCK: the literal's body
-  bool block_call;      // args[0] is the block called, not an argument
+  CXCursor callee_decl;  // CALLEE_DIRECT: the function; TABLE: the global
+  CXCursor callee_ref;   // CALLEE_DIRECT: the declaration the call names
+  location *callee_var;  // CALLEE_LOCAL
+  CXCursor callee_field; // CALLEE_FIELD: the FieldDecl
+  func *block;           // CALLEE_BLOCK: the literal's body
+  bool block_call;       // args[0] is the block called, not an argument
   const char *callee_name;
   int nargs;
   location **args;  // one temp per argument (NULL: no pointers)
@@ -470,6 +488,8 @@ struct callsite {
   // Resolved once, by compute_sccs, once every function is lowered.
   vec targets;         // func*: the functions with bodies it may call
   bool unknown_target; // it may also call something without a body
+  bool weak;           // through a field or a parameter (callgraph.c)
+  vec bodyless;        // CXCursor*: named targets no unit defines
 };
 
 void lower_call(unit *u, hole k, CXCursor c);
@@ -479,6 +499,9 @@ void link_call(unit *u, callsite *cs, bool in_batch_only);
 // another file, does, or (fn NULL) on no file defining name.
 void unit_import(unit *u, const char *name, func *fn);
 void callsite_targets(unit *u, callsite *cs, vec *out, bool *unknown);
+// callee_of classifies the function-pointer expression e as a callee,
+// without lowering it: cs's kind, callee_var, callee_field, callee_decl.
+void callee_of(unit *u, callsite *cs, CXCursor e);
 
 // A libc_model describes a C library function's effect on its arguments.
 typedef struct libc_model libc_model;
@@ -507,6 +530,53 @@ bool block_lvalue(unit *u, CXCursor c, CXCursor d, hole *k);
 // lower_block_callee lowers the block that cs calls into cs->args[0] and
 // finds which literal it is, when it is known.
 void lower_block_callee(unit *u, callsite *cs, CXCursor callee);
+
+//
+// iface.c: interface calls, what function-pointer fields and parameters hold
+//
+
+// A field_fact is what one unit, or one cached file, lets a function-pointer
+// struct field hold: the functions its stores and initializers name, and
+// whether anything else may get there. The program unites the facts of
+// every file for the same key (index_fields).
+struct field_fact {
+  const char *key; // "field:", the struct's USR, '.', the field's name
+  unit *unit;      // NULL: read from a cache entry
+  fn_set set;      // the unit's functions (unit facts)
+  vec names;       // cached facts: the targets' names (const char*)
+  vec hexes;       // ... and per name, the hash of its summary when it has
+                   // internal linkage (const char*; "" otherwise)
+  bool local;      // cached facts: a target has internal linkage there
+  int rank;        // the file's position among the program's
+};
+
+// note_fn_value adds to s what function-pointer expression e may be: a
+// named function, NULL, either branch of ?:; anything else makes s unknown.
+void note_fn_value(unit *u, fn_set *s, CXCursor e);
+void fn_set_free(fn_set *s);
+// fn_field reports whether e (stripped) reads or writes a function-pointer
+// field, p->f, s.f or p->f[i] for an array of them, and gives its FieldDecl.
+bool fn_field(unit *u, CXCursor e, CXCursor *field);
+void note_field_store(unit *u, CXCursor field, CXCursor rhs);
+void note_field_address(unit *u, CXCursor e); // &p->f: written unseen
+void note_init_list(unit *u, CXCursor list);
+void note_pointer_cast(unit *u, CXType from, CXType to);
+// note_call_args records what call c's arguments tell: function pointers
+// passed to a static function, structs written raw by a bodyless one.
+void note_call_args(unit *u, callsite *cs, CXCursor c);
+void note_fn_use(unit *u, CXCursor decl); // a function used as a value
+void scan_global_init(unit *u, CXCursor var);
+// resolve_params settles, once u is lowered, what the function-pointer
+// parameters of its static functions may hold.
+void resolve_params(unit *u);
+void index_fields(program *p);
+// field_targets is what a call through cs's field may reach, program-wide.
+void field_targets(unit *u, callsite *cs, fn_set *out);
+// field_first returns the index of key's first entry in p->fields, or -1.
+int field_first(program *p, const char *key);
+void free_field_facts(unit *u);
+// ESC_ARG_OF: the parameter n that annotation escape:arg-of:n names, or -1.
+int arg_of_annotation(unit *u, CXCursor param);
 
 //
 // leaks.c: parameter summaries
@@ -555,9 +625,11 @@ struct func {
   int rank;          // the position of its file among the program's: the
                      // first definition of a name is the one
   bool variadic;
-  bool block;  // a block literal's body: decl is the BlockExpr, params[0]
-               // the block itself (block.c)
-  func *outer; // a block's: the function whose body holds the literal
+  bool block;      // a block literal's body: decl is the BlockExpr, params[0]
+                   // the block itself (block.c)
+  func *outer;     // a block's: the function whose body holds the literal
+  bool value_used; // named other than as a direct call's callee: it may be
+                   // called through a pointer, by callers not seen
   int nparams;
   location **params; // LOC_PARAM per parameter (NULL: no pointers)
   location **pstore; // LOC_VAR for a parameter's own storage
@@ -577,7 +649,10 @@ struct func {
   // Tarjan's SCC state.
   int index, lowlink;
   bool on_stack;
-  vec callees; // func*
+  bool solved;      // its batch was solved: its summary is final
+  int scc_pos;      // its position in its SCC, while the SCC is split
+  vec callees;      // func*: named, through locals and const tables
+  vec weak_callees; // func*: through fields and parameters (iface.c)
 };
 
 struct unit {
@@ -598,12 +673,16 @@ struct unit {
     unsigned gen;
     CXCursor *kids;
   } memo[512];
-  unsigned memo_gen; // entries of other generations are stale
-  cursor_map funcs;  // canonical function decl (or BlockExpr) -> func*
-  cursor_map locals; // variable decl -> location*
-  cursor_map labels; // label statement -> the first callsite after it
-  cursor_map tables; // const global -> fn_table* of what it holds
-  vec table_list;    // the tables, to free them
+  unsigned memo_gen;      // entries of other generations are stale
+  cursor_map funcs;       // canonical function decl (or BlockExpr) -> func*
+  cursor_map locals;      // variable decl -> location*
+  cursor_map labels;      // label statement -> the first callsite after it
+  cursor_map tables;      // const global -> fn_table* of what it holds
+  vec table_list;         // the tables, to free them
+  cursor_map field_facts; // FieldDecl -> field_fact* (iface.c)
+  vec field_list;         // the facts, in order
+  vec param_args;         // iface.c's records of arguments to static functions
+  cursor_map arg_of;      // bodyless callee -> its ESC_ARG_OF parameter
   vec all_funcs;
   // Lowering state.
   func *fn;
@@ -659,7 +738,13 @@ struct program {
     fn_table *table;
   } * tables;
   int ntables;
-  vec cached;       // func*: summary-only functions of files not parsed
+  vec cached;          // func*: summary-only functions of files not parsed
+  vec cached_fields;   // field_fact*: the field facts of files not parsed
+  struct field_entry { // every unit's field facts, sorted by key
+    const char *key;
+    field_fact *fact;
+  } * fields;
+  int nfields;
   unsigned walkgen; // solve.c's walk counter: a walk may cross units
 };
 
@@ -796,7 +881,9 @@ typedef struct {
   bool valid;
   bool exact;      // written by a whole-program run, not by a --step
   vec exports;     // func*, summary-only (in the cache's arena)
-  vec tables;      // const char*: the external function tables it defines
+  vec tables;      // const char*: the external function tables it defines,
+                   // and the keys of fields it gives static functions to
+  vec fields;      // field_fact*: what it lets function-pointer fields hold
   vec imports;     // cache_import*
   report *reports; // as printed
   int nreports;

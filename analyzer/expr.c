@@ -212,6 +212,7 @@ static void unary(unit *u, hole k, CXCursor c) {
   case CXUnaryOperator_AddrOf: {
     CXCursor s = strip_implicit(u, e);
     hole a = hole_addr(u, k, c, "address-of");
+    note_field_address(u, s);
     if (s.kind == CXCursor_CompoundLiteralExpr) {
       location *l = literal(u, s, c);
       l->addrtaken = true; // &(T){...} is reported even when *& cancels
@@ -323,6 +324,8 @@ static void decl_ref(unit *u, hole k, CXCursor c) {
   location *g = global_of(u, d);
   if (g)
     flow(u, k, g);
+  else if (d.kind == CXCursor_FunctionDecl)
+    note_fn_use(u, d); // its address: callers not seen (iface.c)
 }
 
 // unexposed handles what libclang does not name: implicit casts (array
@@ -462,6 +465,8 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
     CXCursor e = last_expr(u, c);
     if (clang_Cursor_isNull(e))
       return;
+    if (c.kind == CXCursor_CStyleCastExpr)
+      note_pointer_cast(u, type_of(e), type_of(c));
     if (!u->int_carry && type_is_pointer(type_of(c)) &&
         is_integer(type_of(e))) {
       lower_int_address(u, k, e); // (T *)(uintptr_t)p, (T *)a
@@ -483,6 +488,8 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
     return;
   case CXCursor_InitListExpr:
   case CXCursor_GenericSelectionExpr: {
+    if (c.kind == CXCursor_InitListExpr)
+      note_init_list(u, c);
     int n;
     CXCursor *x = kids(u, c, &n);
     bool generic = c.kind == CXCursor_GenericSelectionExpr;

@@ -167,11 +167,6 @@ void finish_fields(unit *u, func *fn) {
   }
 }
 
-typedef struct {
-  CXCursor items[256];
-  int len;
-} field_list;
-
 static enum CXVisitorResult list_field(CXCursor field, CXClientData data) {
   field_list *l = data;
   if (l->len == 256)
@@ -180,15 +175,19 @@ static enum CXVisitorResult list_field(CXCursor field, CXClientData data) {
   return CXVisit_Continue;
 }
 
+void list_fields(CXType t, field_list *out) {
+  out->len = 0;
+  clang_Type_visitFields(clang_getCanonicalType(t), list_field, out);
+}
+
 // init_fields lowers the initializer list of a struct local member by
 // member: positional elements take the next field, designated ones
 // (.f = v, an unexposed DesignatedInitExpr) the field they name. Anything
 // else (array designators, nested designators, fields libclang does not
 // list) flows into the whole variable, which every field read includes.
 void init_fields(unit *u, location *l, CXCursor list, CXCursor where) {
-  field_list fields = {.len = 0};
-  clang_Type_visitFields(clang_getCanonicalType(clang_getCursorType(list)),
-                         list_field, &fields);
+  field_list fields;
+  list_fields(clang_getCursorType(list), &fields);
   int n, next = 0;
   CXCursor *x = unit_children(u, list, &n);
   for (int i = 0; i < n; i++) {

@@ -14,10 +14,12 @@
 //
 //   void keep(void *p __attribute__((annotate("escape:leak"))));
 //
-// escape:noescape, escape:leak, escape:leak-content, escape:result and
-// escape:thread, or clang's own __attribute__((noescape)). A declaration
-// with any annotated parameter is taken as fully annotated: its other
-// parameters do not escape.
+// escape:noescape, escape:leak, escape:leak-content, escape:result,
+// escape:thread and escape:arg-of:N (the callee calls its parameter N with
+// this pointer and keeps it no longer than that function does: call.c
+// links a call to N's targets), or clang's own __attribute__((noescape)). A
+// declaration with any annotated parameter is taken as fully annotated: its
+// other parameters do not escape.
 #include "escape.h"
 
 #include <string.h>
@@ -113,6 +115,8 @@ static enum CXChildVisitResult scan_attr(CXCursor c, CXCursor parent,
     s->l->receives = true;
   else if (!strcmp(text, "escape:result"))
     leaks_add_result(s->l, 0);
+  else if (!strncmp(text, "escape:arg-of:", 14))
+    ; // flows only into the function it is handed to (call.c's arg_of)
   else
     hit = false;
   *s->found |= hit;

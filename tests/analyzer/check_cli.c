@@ -511,17 +511,25 @@ static const char tree_m[] = "t/keep.c:3:16: leaking param: p\n"
                              "t/use.c:4:7: moved to heap: a\n"
                              "t/use.c:6:7: moved to heap: s\n";
 
-static char *tree_fixture(void) {
-  char *dir = scratch_dir("tree");
-  char *t = path_join(dir, "t");
+// files_fixture writes n files, {path, text}, under a new scratch directory
+// named name, in its subdirectory sub, and returns the directory.
+static char *files_fixture(const char *name, const char *sub,
+                           const char *const (*files)[2], size_t n) {
+  char *dir = scratch_dir(name);
+  char *t = path_join(dir, sub);
   make_dirs(t);
   free(t);
-  for (size_t i = 0; i < sizeof tree_files / sizeof *tree_files; i++) {
-    char *p = path_join(dir, tree_files[i][0]);
-    write_text(p, tree_files[i][1]);
+  for (size_t i = 0; i < n; i++) {
+    char *p = path_join(dir, files[i][0]);
+    write_text(p, files[i][1]);
     free(p);
   }
   return dir;
+}
+
+static char *tree_fixture(void) {
+  return files_fixture("tree", "t", tree_files,
+                       sizeof tree_files / sizeof *tree_files);
 }
 
 // write_unity writes t/unity.c, which includes the tree's .c files.
@@ -647,6 +655,74 @@ static void replace_in(const char *dir, const char *path, const char *from,
   strbuf_free(&out);
   free(p);
 }
+
+// A call through a function-pointer field in one file, the table that
+// fills the field in another (iface.c), with the cache: the field's static
+// target in disk.c decides x in use.c, an edit of it changes x's verdict,
+// and so does a store of a parameter into the field.
+static const char *const field_files[][2] = {
+    {"f/dev.h", "struct dev_ops { int (*read)(int *p); };\n"
+                "struct dev { const struct dev_ops *ops; };\n"
+                "void disk_attach(struct dev *d);\n"},
+    {"f/disk.c", "#include \"dev.h\"\n"
+                 "int *saved;\n"
+                 "static int disk_read(int *p) { return *p; }\n"
+                 "static const struct dev_ops disk_ops = {.read = disk_read};\n"
+                 "void disk_attach(struct dev *d) { d->ops = &disk_ops; }\n"},
+    {"f/use.c", "#include \"dev.h\"\n"
+                "int dev_read(struct dev *d) {\n"
+                "  int x = 1;\n"
+                "  return d->ops->read(&x);\n"
+                "}\n"},
+};
+
+static const char field_m[] = "f/disk.c:3:27: p does not escape\n"
+                              "f/disk.c:5:30: d does not escape\n"
+                              "f/use.c:2:26: d does not escape\n";
+
+// expect_fresh runs with the cache and without, and wants both to print
+// want.
+static void expect_fresh(const char *dir, const char *cache, const char *want) {
+  spawn_result r = run(dir, "-m", "-q", "--cache-dir", cache, "f", NULL);
+  spawn_result fresh = run(dir, "-m", "-q", "--no-cache", "f", NULL);
+  expect(&r, 0, want, "");
+  expect(&fresh, 0, want, "");
+  spawn_result_free(&r);
+  spawn_result_free(&fresh);
+}
+
+START_TEST(field_calls_across_files_and_the_cache) {
+  char *dir = files_fixture("field", "f", field_files,
+                            sizeof field_files / sizeof *field_files);
+  char *cache = path_join(dir, "cache");
+  expect_fresh(dir, cache, field_m);
+  expect_fresh(dir, cache, field_m); // from the cache
+  replace_in(dir, "f/use.c", "int x = 1;", "int x = 2;");
+  expect_fresh(dir, cache, field_m); // disk.c cached, use.c parsed
+  replace_in(dir, "f/disk.c", "{ return *p; }", "{ saved = p; return *p; }");
+  expect_fresh(dir, cache,
+               "f/disk.c:3:27: leaking param: p\n"
+               "f/disk.c:5:30: d does not escape\n"
+               "f/use.c:2:26: d does not escape\n"
+               "f/use.c:3:7: moved to heap: x\n");
+  replace_in(dir, "f/disk.c", "{ saved = p; return *p; }", "{ return *p; }");
+  expect_fresh(dir, cache, field_m);
+  // Any function may be in the field now: x escapes again.
+  replace_in(dir, "f/disk.c", "int *saved;",
+             "int *saved;\n"
+             "void set_read(struct dev_ops *o, int (*r)(int *)) "
+             "{ o->read = r; }");
+  expect_fresh(dir, cache,
+               "f/disk.c:3:31: o does not escape\n"
+               "f/disk.c:3:40: leaking param: r to content of o level=0\n"
+               "f/disk.c:4:27: p does not escape\n"
+               "f/disk.c:6:30: d does not escape\n"
+               "f/use.c:2:26: d does not escape\n"
+               "f/use.c:3:7: moved to heap: x\n");
+  free(cache);
+  free(dir);
+}
+END_TEST
 
 // even() and odd() recurse across two files. While even() keeps p, both
 // leak; once the edit takes that away, neither does, though odd()'s cached
@@ -1046,6 +1122,7 @@ static void add_tree_tests(TCase *tc) {
   tcase_add_test(tc, tree_summary_line);
   tcase_add_test(tc, tree_cache);
   tcase_add_test(tc, tree_cache_cycle);
+  tcase_add_test(tc, field_calls_across_files_and_the_cache);
   tcase_add_test(tc, tree_distributed_steps);
   tcase_add_test(tc, compile_commands);
   tcase_add_test(tc, bad_compile_commands);
