@@ -134,9 +134,14 @@ void lower_assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs) {
     location *l = s.kind == CXCursor_DeclRefExpr
                       ? local_of(u, clang_getCursorReferenced(s))
                       : NULL;
-    if (l && l->kind == LOC_VAR && !l->aggregate) {
+    if (l && l->kind == LOC_VAR && !l->aggregate)
       l->has_pointers = true;
-      lower_int_address(u, hole_note(u, hole_of(l), c, "assign"), rhs);
+    // An integer local or field given an address keeps it (hdr->data =
+    // (uintptr_t)p, as Go's reflect.SliceHeader rule says); a global
+    // integer does not, as Go's uintptr does not.
+    if (l || s.kind != CXCursor_DeclRefExpr) {
+      hole dst = lower_addr(u, lhs);
+      lower_int_address(u, hole_note(u, dst, c, "assign"), rhs);
       if (k.dst)
         lower_expr(u, k, lhs);
       return;

@@ -136,11 +136,12 @@ static location *literal(unit *u, CXCursor c, CXCursor display) {
 
 // Integers that hold addresses. As Go's unsafe.Pointer(uintptr(p) + off),
 // a pointer converted to an integer and back within one expression, or
-// through one integer local (uintptr_t a = (uintptr_t)p; ... (T *)a),
-// keeps its flow: while int_carry is set, integers are values that carry
-// what they were computed from, through +, -, &, |, ^ and casts. Any other
-// integer (a hash of a pointer, a second local copied from the first) holds
-// no address, as in Go.
+// through one integer local (uintptr_t a = (uintptr_t)p; ... (T *)a) or
+// an integer place it is stored in (hdr->data = (uintptr_t)p, Go's
+// reflect.SliceHeader rule), keeps its flow: while int_carry is set, integers
+// are values that carry what they were computed from, through +, -, &, |, ^ and
+// casts. Any other integer (a hash of a pointer, a second local copied from the
+// first) holds no address, as in Go.
 static bool carry_operator(CXCursor c) {
   if (c.kind != CXCursor_BinaryOperator)
     return false;
@@ -163,6 +164,8 @@ static bool carry_node(CXCursor c) {
   case CXCursor_CStyleCastExpr:
   case CXCursor_UnexposedExpr:
   case CXCursor_DeclRefExpr:
+  case CXCursor_MemberRefExpr: // an integer field: hdr->data
+  case CXCursor_ArraySubscriptExpr:
   case CXCursor_ConditionalOperator:
     return true;
   default:

@@ -432,7 +432,8 @@ void store_int_field(void) {
   gh.n = h.n;
 }
 
-// As Go's uintptr: an address converted to an integer carries nothing.
+// As Go's uintptr: an address converted to an integer and stored in a
+// global integer carries nothing (escape_uintptr.c has the rest).
 void store_as_integer(void) {
   int x = 0;
   gi = (int)(__INTPTR_TYPE__)&x;
