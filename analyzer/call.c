@@ -10,9 +10,12 @@
 //   - a solved callee: its parameter summaries (leaks.c) become edges:
 //     heap leaks to a sink, result leaks into the call's value, and leaks
 //     into another parameter's pointee become stores through that argument;
-//   - a function without a body: annotations on its declaration, else the
-//     built-in model of the C library (libc.c), else the conservative
-//     answer: every argument leaks, and the result is unknown memory;
+//   - a function without a body: annotations on its declaration, and the
+//     built-in model of the C library and the runtime (libc.c) when it has
+//     one, else the conservative answer: every argument leaks, and the
+//     result is unknown memory;
+//   - a call of a block passes the block itself first, as its body's
+//     params[0]; a known literal's body is its target (block.c);
 //   - a call through a function pointer: the union over its possible
 //     targets when they are all known (a local assigned only from named
 //     functions, a const table of functions, a struct field or a static
