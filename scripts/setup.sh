@@ -89,11 +89,12 @@ test)
   # The goroutine suites (every test labelled goroutines) and the switch's
   # own, runtime/gobuf, again on the portable context switch (swapcontext),
   # which machines without assembly for it use. tests-runtime builds every
-  # suite of tests/runtime/. The collector's stopped-mark variant
+  # suite of tests/runtime/, tests-samples the Go-style samples (labelled
+  # goroutines too). The collector's stopped-mark variant
   # (runtime/gc/P2/stw) is not about the switch, and runs once, above.
   cmake -S . -B build-ucontext -DCMAKE_BUILD_TYPE=Debug -DESCAPE_SANITIZE=ON \
     -DESCAPE_WERROR=ON -DESCRT_PORTABLE_SWITCH=ON >/dev/null
-  cmake --build build-ucontext -j2 --target tests-runtime
+  cmake --build build-ucontext -j2 --target tests-runtime tests-samples
   ctest --test-dir build-ucontext --output-on-failure -j2 --no-tests=error \
     -L goroutines -E '/stw$'
   ctest --test-dir build-ucontext --output-on-failure --no-tests=error -R '^runtime/gobuf$'
