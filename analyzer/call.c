@@ -427,7 +427,7 @@ static void apply_summary(unit *u, callsite *cs, const leaks *summary,
   }
 }
 
-static void link_unknown(unit *u, callsite *cs) {
+void link_unknown(unit *u, callsite *cs) {
   note *n = call_note(u, cs, "call to unknown function");
   location *sink = heap_sink(u, ESC_CALL, cs->callee_name);
   for (int i = 0; i < cs->nargs; i++) {
@@ -489,7 +489,7 @@ static void link_bodyless(unit *u, callsite *cs, CXCursor d, const char *name) {
   link_unknown(u, cs);
 }
 
-static void link_func(unit *u, callsite *cs, func *f) {
+void link_func(unit *u, callsite *cs, func *f) {
   if (f->summary) {
     apply_summary(u, cs, f->summary, f->nparams, f->variadic);
     if (cs->result && f->result_unknown)
@@ -515,7 +515,7 @@ void link_call(unit *u, callsite *cs, bool in_batch_only) {
   for (int i = 0; i < cs->targets.len; i++) {
     func *f = cs->targets.items[i];
     if (!f->summary && !f->in_batch)
-      unknown = true; // a weak call into a split SCC, not solved yet
+      unknown = true; // not solved yet: never so in bottom-up order
     else if (!in_batch_only || f->in_batch)
       link_func(u, cs, f);
   }

@@ -19,8 +19,10 @@
 // it: a batch of hundreds of functions took more time than the rest of
 // the analysis. So an SCC of more than MAX_BATCH functions that only weak
 // edges hold together is split: its functions are ordered again by their
-// other edges alone, and a weak call to a function not yet solved is an
-// unknown call (link_call), as it was before those calls were resolved.
+// other edges alone, into pieces, the SCCs of those edges, and solve_batch
+// iterates the pieces to a fixpoint (solve.c): a call into a piece not yet
+// solved first uses that piece's current summary, and is linked again when
+// it grows.
 #include "escape.h"
 
 #include <stdlib.h>
@@ -30,7 +32,7 @@ enum { MAX_BATCH = 64 };
 typedef struct {
   int index;
   vec stack;
-  void (*batch)(unit *, vec *);
+  void (*batch)(unit *, vec *pieces);
 } tarjan;
 
 static void emit(tarjan *t, func *f, vec *scc);
@@ -66,13 +68,13 @@ static void connect(tarjan *t, func *f) {
 }
 
 // A split is Tarjan's algorithm again over one SCC's strong edges, its
-// state in arrays indexed by scc_pos.
+// state in arrays indexed by scc_pos; it collects the pieces in order.
 typedef struct {
-  tarjan *t;
   vec *scc;
   int *index, *low, next;
   bool *on_stack;
   vec stack;
+  vec pieces; // vec* of func*
 } split;
 
 static bool in_split(split *s, func *g) {
@@ -100,17 +102,14 @@ static void split_connect(split *s, func *f) {
   }
   if (s->low[v] != s->index[v])
     return;
-  vec part = {0};
+  vec *part = must_calloc(1, sizeof(vec));
   func *g;
   do {
     g = s->stack.items[--s->stack.len];
     s->on_stack[g->scc_pos] = false;
-    vec_push(&part, g);
+    vec_push(part, g);
   } while (g != f);
-  s->t->batch(f->unit, &part);
-  for (int i = 0; i < part.len; i++)
-    ((func *)part.items[i])->solved = true;
-  vec_free(&part);
+  vec_push(&s->pieces, part);
 }
 
 // emit solves scc, whose root is f: as one batch, or split.
@@ -119,12 +118,15 @@ static void emit(tarjan *t, func *f, vec *scc) {
   for (int i = 0; i < scc->len && !weak; i++)
     weak = ((func *)scc->items[i])->weak_callees.len > 0;
   if (scc->len <= MAX_BATCH || !weak) {
-    t->batch(f->unit, scc);
+    vec whole = {0};
+    vec_push(&whole, scc);
+    t->batch(f->unit, &whole);
+    vec_free(&whole);
     for (int i = 0; i < scc->len; i++)
       ((func *)scc->items[i])->solved = true;
     return;
   }
-  split s = {t, scc, NULL, NULL, 0, NULL, {0}};
+  split s = {scc, NULL, NULL, 0, NULL, {0}, {0}};
   s.index = must_calloc(scc->len, sizeof(int));
   s.low = must_calloc(scc->len, sizeof(int));
   s.on_stack = must_calloc(scc->len, sizeof(bool));
@@ -147,9 +149,17 @@ static void emit(tarjan *t, func *f, vec *scc) {
     ((func *)scc->items[i])->scc_pos = -1;
   free(s.index), free(s.low), free(s.on_stack);
   vec_free(&s.stack);
+  t->batch(f->unit, &s.pieces);
+  for (int i = 0; i < scc->len; i++)
+    ((func *)scc->items[i])->solved = true;
+  for (int i = 0; i < s.pieces.len; i++) {
+    vec_free(s.pieces.items[i]);
+    free(s.pieces.items[i]);
+  }
+  vec_free(&s.pieces);
 }
 
-void compute_sccs(program *p, void (*batch)(unit *, vec *)) {
+void compute_sccs(program *p, void (*batch)(unit *, vec *pieces)) {
   for (int k = 0; k < p->units.len; k++) {
     unit *u = p->units.items[k];
     for (int i = 0; i < u->all_funcs.len; i++) {

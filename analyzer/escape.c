@@ -190,7 +190,6 @@ void free_unit(unit *u) {
     free(u->imports.items[i]);
   vec_free(&u->imports);
   vec_free(&u->tables_wanted);
-  vec_free(&u->batch_sinks);
   vec_free(&u->table_list);
   vec_free(&u->walk_todo);
   free(u->pts_todo);

@@ -495,6 +495,10 @@ struct callsite {
 void lower_call(unit *u, hole k, CXCursor c);
 void lower_cleanup(unit *u, location *l, CXCursor decl);
 void link_call(unit *u, callsite *cs, bool in_batch_only);
+// link_func applies f's current summary (or, without one, f's own graph) to
+// cs; link_unknown links cs as a call to an unknown function.
+void link_func(unit *u, callsite *cs, func *f);
+void link_unknown(unit *u, callsite *cs);
 // unit_import records that u's verdicts depend on what fn, defined in
 // another file, does, or (fn NULL) on no file defining name.
 void unit_import(unit *u, const char *name, func *fn);
@@ -649,10 +653,13 @@ struct func {
   // Tarjan's SCC state.
   int index, lowlink;
   bool on_stack;
-  bool solved;      // its batch was solved: its summary is final
-  int scc_pos;      // its position in its SCC, while the SCC is split
-  vec callees;      // func*: named, through locals and const tables
-  vec weak_callees; // func*: through fields and parameters (iface.c)
+  bool solved;         // its batch was solved: its summary is final
+  int scc_pos;         // its position in its SCC, while the SCC is split
+  int piece;           // 1 + its piece's index while its split SCC is solved
+                       // (solve.c), else 0
+  unsigned changed_at; // program.summary_clock when its summary last changed
+  vec callees;         // func*: named, through locals and const tables
+  vec weak_callees;    // func*: through fields and parameters (iface.c)
 };
 
 struct unit {
@@ -693,8 +700,8 @@ struct unit {
   block_body *block;  // the block literal whose body is lowered (block.c)
   unsigned scope_seq; // numbers scopes' pre and post
   // Batch state.
-  vec batch_sinks;   // heap sinks created while linking the current batch
-  vec *sinks;        // where heap_sink registers: a function's, or the batch's
+  vec *sinks;        // where heap_sink registers: a function's while it is
+                     // lowered, a piece's while it is solved (solve.c)
   location *unknown; // the shared source of unseen values
   vec walk_todo;     // walk_one's work list, reused
   struct pts_item *pts_todo; // pts_walk's work list, reused
@@ -745,7 +752,8 @@ struct program {
     field_fact *fact;
   } * fields;
   int nfields;
-  unsigned walkgen; // solve.c's walk counter: a walk may cross units
+  unsigned walkgen;       // solve.c's walk counter: a walk may cross units
+  unsigned summary_clock; // counts summary changes (func.changed_at)
 };
 
 // An import is a call's dependence on another file: the function it
@@ -782,8 +790,10 @@ fn_table *program_table(program *p, const char *name);
 // It falls back to the calling thread when the thread cannot be made.
 int run_deep(int (*fn)(int, char **), int argc, char **argv);
 void free_graph(func *f);
-void compute_sccs(program *p, void (*batch)(unit *, vec *));
-void solve_batch(unit *u, vec *fns);
+// compute_sccs hands each SCC to batch, bottom-up, as its pieces: vec* of
+// func*, in the order they are to be solved; one piece unless it was split.
+void compute_sccs(program *p, void (*batch)(unit *, vec *pieces));
+void solve_batch(unit *u, vec *pieces);
 
 //
 // tu.c: parsing

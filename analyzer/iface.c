@@ -49,8 +49,8 @@
 // Both facts are syntactic: they are known once every unit is lowered, so
 // the call graph includes the edges they add from the start and the SCC
 // fixpoint needs nothing more. Those edges are weak (callgraph.c): a cycle
-// of more than MAX_BATCH functions that only they close is split, and a
-// call into the part not yet solved stays unknown. Across files, each unit's
+// of more than MAX_BATCH functions that only they close is split, and its
+// pieces are iterated to a fixpoint (solve.c). Across files, each unit's
 // field facts are united by key (index_fields); a file read from the cache
 // contributes the facts its entry lists (cache.c), and a call through a field
 // imports the fact ("field:KEY", hashed with its targets' summaries by

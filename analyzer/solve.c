@@ -423,6 +423,8 @@ static bool summarize(unit *u, func *fn) {
     fn->result_unknown = unknown;
     vec_free(&targets);
   }
+  if (changed)
+    fn->changed_at = ++u->prog->summary_clock;
   return changed;
 }
 
@@ -471,8 +473,8 @@ static void solve_round(unit *u, vec *fns) {
   vec roots = {0};
   for (int f = 0; f < fns->len; f++)
     add_roots(fns->items[f], &roots);
-  for (int i = 0; i < u->batch_sinks.len; i++)
-    vec_push(&roots, u->batch_sinks.items[i]);
+  for (int i = 0; i < u->sinks->len; i++)
+    vec_push(&roots, u->sinks->items[i]);
   for (int f = 0; f < fns->len; f++) {
     func *fn = fns->items[f];
     for (int i = 0; i < fn->locations.len; i++) {
@@ -498,13 +500,33 @@ static void relink_batch(unit *u, vec *fns) {
   }
 }
 
-// solve_batch solves one SCC. Calls within the batch use the callees'
+// A batch is solved as a fixpoint. Calls within it use the callees'
 // current summaries, starting from "nothing escapes" and recomputed after
 // each round until they stop changing: leaks only grow, so this reaches the
 // least fixpoint, which keeps recursion from confusing one activation's
 // locals with another's (Go connects the calls directly instead, and
 // reports a caller's local as escaping when a recursive callee returns
 // it). After MAX_ROUNDS the batch falls back to Go's direct connection.
+//
+// A split SCC (callgraph.c) is solved piece by piece, in order, and the
+// pieces are iterated to a fixpoint as well: the summaries of every
+// function of the SCC start as "nothing escapes", so a call into a piece
+// not solved yet first uses that, optimistically. Each piece remembers the
+// summary clock when it linked its calls; a piece that calls a function of
+// another piece whose summary changed since (changed_at) links those calls
+// again with the grown summary (the edges of the old one are a subset) and
+// is solved again, from where it stood: its graph and summaries are kept
+// until the whole SCC is done, and only then reported and freed. Passes
+// over the pieces repeat until none is stale; after MAX_PASSES, every call
+// between pieces is linked as unknown and each piece solved once more, so
+// that no summary is left resting on an optimistic one.
+typedef struct {
+  vec *fns;
+  int index;          // 1 + its position: its functions' func.piece
+  vec sinks;          // the heap sinks its calls created
+  unsigned linked_at; // program.summary_clock when its calls were linked
+} piece;
+
 // fresh_summary gives fn the summary "nothing escapes", the start of the
 // fixpoint.
 static void fresh_summary(unit *u, func *fn) {
@@ -513,24 +535,9 @@ static void fresh_summary(unit *u, func *fn) {
     leaks_init(&fn->summary[i]);
 }
 
-void solve_batch(unit *u, vec *fns) {
+// iterate solves fns, their calls linked, until their summaries settle.
+static void iterate(unit *u, vec *fns) {
   enum { MAX_ROUNDS = 8 };
-  u->batch_sinks.len = 0;
-  u->sinks = &u->batch_sinks;
-  for (int f = 0; f < fns->len; f++) {
-    func *fn = fns->items[f];
-    fn->in_batch = true;
-    fresh_summary(u, fn);
-  }
-  for (int f = 0; f < fns->len; f++) {
-    func *fn = fns->items[f];
-    for (callsite *cs = fn->calls; cs; cs = cs->next)
-      link_call(u, cs, false);
-  }
-  for (int f = 0; f < fns->len; f++) {
-    collapse_fields(u, fns->items[f]);
-    give_up(u, fns->items[f]);
-  }
   for (int round = 1;; round++) {
     solve_round(u, fns);
     bool changed = false;
@@ -551,23 +558,126 @@ void solve_batch(unit *u, vec *fns) {
     }
     relink_batch(u, fns);
   }
-  for (int f = 0; f < fns->len; f++) {
-    func *fn = fns->items[f];
-    fn->in_batch = false;
+}
+
+static void enter(unit *u, piece *pc, bool in) {
+  u->sinks = &pc->sinks;
+  for (int f = 0; f < pc->fns->len; f++)
+    ((func *)pc->fns->items[f])->in_batch = in;
+}
+
+// solve_first links pc's calls and solves it.
+static void solve_first(unit *u, piece *pc) {
+  enter(u, pc, true);
+  for (int f = 0; f < pc->fns->len; f++)
+    fresh_summary(u, pc->fns->items[f]);
+  pc->linked_at = u->prog->summary_clock;
+  for (int f = 0; f < pc->fns->len; f++) {
+    func *fn = pc->fns->items[f];
+    for (callsite *cs = fn->calls; cs; cs = cs->next)
+      link_call(u, cs, false);
+  }
+  for (int f = 0; f < pc->fns->len; f++) {
+    collapse_fields(u, pc->fns->items[f]);
+    give_up(u, pc->fns->items[f]);
+  }
+  iterate(u, pc->fns);
+  enter(u, pc, false);
+}
+
+// stale_target reports whether g, a target of a call in pc, is in another
+// piece and its summary changed since pc linked its calls.
+static bool stale_target(piece *pc, func *g) {
+  return g->piece && g->piece != pc->index && g->changed_at > pc->linked_at;
+}
+
+static bool stale(piece *pc) {
+  for (int f = 0; f < pc->fns->len; f++) {
+    func *fn = pc->fns->items[f];
+    for (callsite *cs = fn->calls; cs; cs = cs->next)
+      for (int i = 0; i < cs->targets.len; i++)
+        if (stale_target(pc, cs->targets.items[i]))
+          return true;
+  }
+  return false;
+}
+
+// solve_again links pc's calls into other pieces whose summaries changed
+// again (as unknown calls, when giving up) and solves it on.
+static void solve_again(unit *u, piece *pc, bool as_unknown) {
+  enter(u, pc, true);
+  for (int f = 0; f < pc->fns->len; f++) {
+    func *fn = pc->fns->items[f];
+    for (callsite *cs = fn->calls; cs; cs = cs->next)
+      for (int i = 0; i < cs->targets.len; i++) {
+        func *g = cs->targets.items[i];
+        if (as_unknown && g->piece && g->piece != pc->index) {
+          link_unknown(u, cs);
+          break;
+        }
+        if (stale_target(pc, g))
+          link_func(u, cs, g);
+      }
+  }
+  pc->linked_at = u->prog->summary_clock;
+  iterate(u, pc->fns);
+  enter(u, pc, false);
+}
+
+// finish reports pc's functions and frees their graphs: callers need only
+// the summaries now.
+static void finish(piece *pc) {
+  for (int f = 0; f < pc->fns->len; f++) {
+    func *fn = pc->fns->items[f];
+    fn->piece = 0;
     if (fn->in_main_file) {
       report_function(fn->unit, fn);
       if (fn->unit->moved)
         record_moved(fn->unit, fn);
     }
   }
-  for (int i = 0; i < u->batch_sinks.len; i++) {
-    location *s = u->batch_sinks.items[i];
+  for (int i = 0; i < pc->sinks.len; i++) {
+    location *s = pc->sinks.items[i];
     free(s->edges);
     s->edges = NULL;
     s->nedges = s->edges_cap = 0;
   }
-  u->batch_sinks.len = 0;
-  // Callers need only the summaries now: the graphs go.
-  for (int f = 0; f < fns->len; f++)
-    free_graph(fns->items[f]);
+  vec_free(&pc->sinks);
+  for (int f = 0; f < pc->fns->len; f++)
+    free_graph(pc->fns->items[f]);
+}
+
+void solve_batch(unit *u, vec *pieces) {
+  enum { MAX_PASSES = 8 };
+  int n = pieces->len;
+  piece *pcs = must_calloc(n, sizeof(piece));
+  for (int i = 0; i < n; i++) {
+    pcs[i].fns = pieces->items[i];
+    pcs[i].index = n > 1 ? i + 1 : 0;
+    for (int f = 0; f < pcs[i].fns->len; f++) {
+      func *fn = pcs[i].fns->items[f];
+      fn->piece = pcs[i].index;
+      fresh_summary(u, fn);
+    }
+  }
+  for (int i = 0; i < n; i++)
+    solve_first(u, &pcs[i]);
+  bool again = n > 1;
+  for (int pass = 1; again && pass <= MAX_PASSES; pass++) {
+    again = false;
+    for (int i = 0; i < n; i++)
+      if (stale(&pcs[i])) {
+        solve_again(u, &pcs[i], false);
+        again = true;
+      }
+  }
+  bool stuck = false;
+  for (int i = 0; again && i < n && !stuck; i++)
+    stuck = stale(&pcs[i]);
+  for (int i = 0; stuck && i < n; i++)
+    solve_again(u, &pcs[i], true);
+  for (int i = 0; i < n; i++)
+    finish(&pcs[i]);
+  u->sinks = NULL; // pcs[i].sinks is gone
+  free(pcs);
 }
