@@ -397,15 +397,23 @@ static const char *batch_order(const char *text) {
   return order;
 }
 
+// text_stream opens a stream that writes *text, a program being made.
+static FILE *text_stream(char **text, size_t *len) {
+  *text = NULL;
+  *len = 0;
+  FILE *f = open_memstream(text, len);
+  ck_assert_ptr_nonnull(f);
+  return f;
+}
+
 // walker_program is a tree walker whose n callbacks walk again: walk() and
 // the callbacks form one SCC, held together by the call through the
 // field w->cb (a weak edge, callgraph.c). With keeper, one more callback
 // keeps p in a global. run() passes walk() a local. Malloc'd.
 static char *walker_program(int n, bool keeper) {
-  char *text = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&text, &len);
-  ck_assert_ptr_nonnull(f);
+  char *text;
+  size_t len;
+  FILE *f = text_stream(&text, &len);
   fputs("struct walker { int (*cb)(struct walker *w, int *p); };\n"
         "int walk(struct walker *w, int *p) { return w->cb(w, p); }\n"
         "int run(struct walker *w) {\n"
@@ -484,10 +492,9 @@ END_TEST
 // one more pass over the split's pieces. run() passes f0 a local.
 // Malloc'd.
 static char *chain_program(int n) {
-  char *text = NULL;
-  size_t len = 0;
-  FILE *f = open_memstream(&text, &len);
-  ck_assert_ptr_nonnull(f);
+  char *text;
+  size_t len;
+  FILE *f = text_stream(&text, &len);
   fputs("struct s;\n"
         "typedef int fn(struct s *s, int *p);\n"
         "int f0(struct s *s, int *p);\n"
