@@ -552,7 +552,7 @@ bool cache_lookup(cache *c, const source_file *s, int argc,
     memcpy(t, p, len);
     t[len] = 0;
     p += len;
-    e->reports[e->nreports++] = (report){line, col, i, t};
+    e->reports[e->nreports++] = (report){line, col, i, t, 0};
   }
   ok = p == end;
 done:

@@ -979,7 +979,8 @@ struct options {
 
 struct report {
   unsigned line, col, seq;
-  char *text; // one or more full lines, each "PATH:LINE:COL: ..."
+  char *text;     // one or more full lines, each "PATH:LINE:COL: ..."
+  size_t pathlen; // take_reports: the length of the PATH text starts with
 };
 
 void report_add(unit *u, CXCursor where, const char *fmt, ...)

@@ -266,6 +266,8 @@ static void note_init_value(unit *u, CXCursor field, CXCursor v) {
 
 void note_init_list(unit *u, CXCursor list) {
   CXType t = clang_getCanonicalType(clang_getCursorType(list));
+  if (t.kind != CXType_Invalid && !type_has_pointers(u, t))
+    return; // a table of numbers holds no function (nor its address)
   int n;
   CXCursor *x = unit_children(u, list, &n);
   bool record = t.kind == CXType_Record;
@@ -505,7 +507,10 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent,
 
 void scan_global_init(unit *u, CXCursor var) {
   CXCursor init = clang_Cursor_getVarDeclInitializer(var);
-  if (clang_Cursor_isNull(init))
+  // A global of numbers holds no function: an address converted to an
+  // integer there carries nothing (expr.c's rule for global integers).
+  if (clang_Cursor_isNull(init) ||
+      !type_has_pointers(u, clang_getCursorType(var)))
     return;
   scan_init(init, var, u);
   clang_visitChildren(init, scan_init, u);

@@ -75,7 +75,7 @@ void report_add_raw(unit *u, unsigned line, unsigned col, char *text) {
     u->reports_cap = u->reports_cap ? u->reports_cap * 2 : 64;
     u->reports = must_realloc(u->reports, u->reports_cap * sizeof(report));
   }
-  u->reports[u->nreports++] = (report){line, col, u->seq++, text};
+  u->reports[u->nreports++] = (report){line, col, u->seq++, text, 0};
 }
 
 void report_add(unit *u, CXCursor where, const char *fmt, ...) {
@@ -629,7 +629,7 @@ static size_t path_len(const report *r) {
 // each in turn), then position, then the order they were made in.
 static int by_position(const void *a, const void *b) {
   const report *x = a, *y = b;
-  size_t nx = path_len(x), ny = path_len(y);
+  size_t nx = x->pathlen, ny = y->pathlen;
   int c = memcmp(x->text, y->text, nx < ny ? nx : ny);
   if (c || nx != ny)
     return c ? c : nx < ny ? -1 : 1;
@@ -641,6 +641,8 @@ static int by_position(const void *a, const void *b) {
 }
 
 report *take_reports(unit *u, int *n) {
+  for (int i = 0; i < u->nreports; i++)
+    u->reports[i].pathlen = path_len(&u->reports[i]);
   if (u->nreports)
     qsort(u->reports, u->nreports, sizeof(report), by_position);
   report *r = u->reports;
