@@ -67,4 +67,4 @@ for n in anchor ours clang; do
 done
 a="$(summary anchor | cut -d' ' -f1)"
 o="$(summary ours | cut -d' ' -f1)"
-awk -v o="$o" -v a="$a" 'BEGIN { r = o / a; printf "ratio escape-check / anchor: %.2f (target <= 1.20): %s\n", r, (r <= 1.2 ? "met" : "MISSED") }'
+awk -v o="$o" -v a="$a" 'BEGIN { r = o / a; printf "ratio escape-check / anchor: %.3f (target <= 1.20): %s\n", r, (r <= 1.2 ? "met" : "MISSED") }'
