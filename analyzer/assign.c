@@ -127,26 +127,32 @@ static bool is_self_assign(unit *u, CXCursor lhs, CXCursor rhs) {
   return b && !strcmp(a, b);
 }
 
+bool lower_int_store(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs) {
+  if (type_has_pointers(u, clang_getCursorType(lhs)) ||
+      !carries_address(u, rhs))
+    return false;
+  CXCursor s = strip_implicit(u, lhs);
+  location *l = s.kind == CXCursor_DeclRefExpr
+                    ? local_of(u, clang_getCursorReferenced(s))
+                    : NULL;
+  // An integer local, element or field given an address keeps it
+  // (hdr->data = (uintptr_t)p, as Go's reflect.SliceHeader rule says); a
+  // global integer does not, as Go's uintptr does not.
+  if (!l && s.kind == CXCursor_DeclRefExpr)
+    return false;
+  hole dst = lower_addr(u, lhs);
+  if (dst.dst && !dst.store) // the place now holds an address
+    dst.dst->has_pointers = root_of(dst.dst)->has_pointers = true;
+  lower_int_address(u, hole_note(u, dst, c, "assign"), rhs);
+  if (k.dst)
+    lower_expr(u, k, lhs);
+  return true;
+}
+
 void lower_assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs) {
   bool ptrs = type_has_pointers(u, clang_getCursorType(lhs));
-  if (!ptrs && carries_address(u, rhs)) {
-    CXCursor s = strip_implicit(u, lhs);
-    location *l = s.kind == CXCursor_DeclRefExpr
-                      ? local_of(u, clang_getCursorReferenced(s))
-                      : NULL;
-    if (l && l->kind == LOC_VAR && !l->aggregate)
-      l->has_pointers = true;
-    // An integer local or field given an address keeps it (hdr->data =
-    // (uintptr_t)p, as Go's reflect.SliceHeader rule says); a global
-    // integer does not, as Go's uintptr does not.
-    if (l || s.kind != CXCursor_DeclRefExpr) {
-      hole dst = lower_addr(u, lhs);
-      lower_int_address(u, hole_note(u, dst, c, "assign"), rhs);
-      if (k.dst)
-        lower_expr(u, k, lhs);
-      return;
-    }
-  }
+  if (lower_int_store(u, k, c, lhs, rhs))
+    return;
   if (ptrs && is_self_assign(u, lhs, rhs)) {
     lower_expr(u, hole_discard(), rhs);
     lower_expr(u, k, lhs);

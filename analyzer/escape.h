@@ -357,6 +357,10 @@ void lower_int_address(unit *u, hole k, CXCursor c);
 
 // assign.c
 void lower_assign(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs);
+// lower_int_store lowers lhs = rhs (or lhs += rhs) when rhs is an integer
+// that carries_address says holds an address, and lhs an integer place
+// that keeps it; false, lowering nothing, otherwise.
+bool lower_int_store(unit *u, hole k, CXCursor c, CXCursor lhs, CXCursor rhs);
 void note_fn_target(unit *u, location *l, CXCursor rhs);
 void lower_var_init(unit *u, location *l, CXCursor decl, CXCursor init);
 

@@ -188,6 +188,11 @@ bool carries_address(unit *u, CXCursor c) {
     CXCursor *x = kids(u, c, &n);
     return n == 2 && (carries_address(u, x[0]) || carries_address(u, x[1]));
   }
+  if (c.kind == CXCursor_ConditionalOperator) {
+    int n;
+    CXCursor *x = kids(u, c, &n);
+    return n == 3 && (carries_address(u, x[1]) || carries_address(u, x[2]));
+  }
   if (c.kind == CXCursor_CStyleCastExpr || c.kind == CXCursor_UnexposedExpr ||
       c.kind == CXCursor_ParenExpr) {
     CXCursor e = last_expr(u, c);
@@ -400,8 +405,8 @@ static void lower_expr1(unit *u, hole k, CXCursor c);
 static hole value_hole(unit *u, hole k, CXCursor c) {
   if (k.dst && k.derefs >= 0) {
     CXType t = type_of(c);
-    if (u->int_carry && is_integer(t))
-      return k;
+    if (u->int_carry && (is_integer(t) || type_is_array(t)))
+      return k; // an integer, or the array of them it is read from
     if (t.kind != CXType_Invalid && t.kind != CXType_Void &&
         !type_has_pointers(u, t) && !(type_is_array(t) && !is_array_expr(u, c)))
       return hole_discard();
@@ -447,6 +452,8 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
   case CXCursor_CompoundAssignOperator: {
     int n;
     CXCursor *x = kids(u, c, &n);
+    if (n == 2 && lower_int_store(u, k, c, x[0], x[1]))
+      return; // a += (uintptr_t)p
     if (n > 0)
       held_shift(u, x[0]);
     for (int i = 0; i < n; i++)

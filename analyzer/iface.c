@@ -283,8 +283,10 @@ void note_init_list(unit *u, CXCursor list) {
         (d[0].kind == CXCursor_MemberRef ||
          clang_isExpression(d[0].kind))) { // a designated initializer
       val = d[m - 1];
-      if (d[m - 2].kind == CXCursor_MemberRef)
-        field = clang_getCursorReferenced(d[m - 2]);
+      // The field is the last member named: .f = v, .fns[1] = v, [2].f = v.
+      for (int j = m - 2; j >= 0 && clang_Cursor_isNull(field); j--)
+        if (d[j].kind == CXCursor_MemberRef)
+          field = clang_getCursorReferenced(d[j]);
     } else if (!clang_isExpression(x[i].kind)) {
       continue;
     } else if (record && next < fields.len) {
@@ -295,7 +297,7 @@ void note_init_list(unit *u, CXCursor list) {
       if (clang_equalCursors(fields.items[j], field))
         next = j + 1;
     if (!record) {
-      note_init_value(u, clang_getNullCursor(), val);
+      note_init_value(u, field, val); // an array's element, or [i].f = v
       continue;
     }
     // A field that is an array of function pointers: its list holds the
@@ -438,7 +440,8 @@ static void raw_writes(unit *u, callsite *cs, CXCursor c) {
   if (is_named(name, "free") || is_named(name, "realloc") ||
       is_named(name, "qsort"))
     return;
-  for (int i = 0; i < cs->nargs; i++) {
+  int nargs = clang_Cursor_getNumArguments(c);
+  for (int i = 0; i < nargs; i++) {
     CXType rec = raw_pointee(u, clang_Cursor_getArgument(c, i));
     if (rec.kind == CXType_Invalid)
       continue;
@@ -459,8 +462,10 @@ static void raw_writes(unit *u, callsite *cs, CXCursor c) {
 }
 
 void note_call_args(unit *u, callsite *cs, CXCursor c) {
-  if (cs->kind != CALLEE_DIRECT)
+  if (cs->kind != CALLEE_DIRECT) {
+    raw_writes(u, cs, c); // a function pointer may be one without a body
     return;
+  }
   func *f = cursor_map_get(&u->funcs, cs->callee_decl);
   if (!f) {
     raw_writes(u, cs, c);

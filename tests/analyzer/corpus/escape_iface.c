@@ -498,3 +498,20 @@ ssize_t read_cookie(void) {
   char buf[8]; // ERROR "moved to heap: buf$"
   return io.read(NULL, buf, sizeof buf);
 }
+
+// Negative: a struct handed as void * to a function pointer, which may be a
+// function without a body that writes its bytes, makes its fields unknown.
+struct rawops {
+  void (*f)(int *);
+};
+static void raw_good(int *p) { (void)p; } // ERROR "p does not escape$"
+void raw_use(struct rawops *o) {          // ERROR "o does not escape$"
+  int x;                                  // ERROR "moved to heap: x$"
+  o->f(&x);
+}
+void raw_fill(void (*cb)(void *), struct rawops *o) { // ERROR "cb does not escape$" "leaking param: o$"
+  cb(o);
+}
+void raw_init(struct rawops *o) { // ERROR "o does not escape$"
+  o->f = raw_good;
+}

@@ -121,3 +121,26 @@ int compare(int *p) { // ERROR "p does not escape$"
   int q = 0;
   return (uintptr_t)p < (uintptr_t)&q;
 }
+
+// Either branch of ?: may be the address.
+void through_conditional(int c) {
+  int x = 0; // ERROR "moved to heap: x$"
+  uintptr_t a = c ? (uintptr_t)&x : 0;
+  g = (int *)a;
+}
+
+// a += (uintptr_t)p keeps it too.
+void compound_assigned(void) {
+  int x = 0; // ERROR "moved to heap: x$"
+  uintptr_t a = 0;
+  a += (uintptr_t)&x;
+  g = (int *)a;
+}
+
+// An element of an integer array.
+void array_element(void) {
+  int x = 0; // ERROR "moved to heap: x$"
+  uintptr_t a[1];
+  a[0] = (uintptr_t)&x;
+  g = (int *)a[0];
+}
