@@ -109,8 +109,10 @@ static const atomic_op *find_op(const atomic_op *ops, size_t n,
 }
 
 // spelled_name copies the identifier where c is spelled: for a macro of
-// <stdatomic.h>, the builtin in the macro's body.
-static void spelled_name(CXCursor c, char *out, size_t size) {
+// <stdatomic.h>, the builtin in the macro's body. It returns false when
+// that text cannot be read: a name made by token pasting (##) is spelled
+// in clang's scratch space, not in a file.
+static bool spelled_name(CXCursor c, char *out, size_t size) {
   CXFile f;
   unsigned at;
   size_t len = 0, file_size = 0;
@@ -124,6 +126,7 @@ static void spelled_name(CXCursor c, char *out, size_t size) {
   if (len)
     memcpy(out, text + at, len);
   out[len] = '\0';
+  return text != NULL;
 }
 
 // object_of evaluates the object pointer into a temporary, or returns NULL
@@ -195,15 +198,19 @@ static void unknown_atomic(unit *u, CXCursor c, CXCursor *x, int n) {
 
 static bool lower_atomic_expr(unit *u, hole k, CXCursor c) {
   char name[64];
-  spelled_name(c, name, sizeof name);
-  if (strncmp(name, "__", 2) || !strstr(name, "atomic_"))
-    return false;
+  bool readable = spelled_name(c, name, sizeof name);
   int n, m = 0;
   CXCursor *kids = unit_children(u, c, &n);
   CXCursor x[8];
   for (int i = 0; i < n && m < 8; i++)
     if (clang_isExpression(kids[i].kind))
       x[m++] = kids[i];
+  if (!readable && m >= 2 && type_is_pointer(clang_getCursorType(x[0]))) {
+    unknown_atomic(u, c, x, m); // a pasted name: what it does is not known
+    return true;
+  }
+  if (strncmp(name, "__", 2) || !strstr(name, "atomic_"))
+    return false;
   static const atomic_op arith = {"", -1, -1, -1, true};
   const atomic_op *op =
       find_op(atomic_exprs, sizeof atomic_exprs / sizeof *atomic_exprs, name);

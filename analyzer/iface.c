@@ -260,8 +260,8 @@ static void note_init_value(unit *u, CXCursor field, CXCursor v) {
     return;
   }
   if (!clang_Cursor_isNull(field) &&
-      type_is_function_pointer(clang_getCursorType(field)))
-    note_field_store(u, field, v);
+      fn_pointer_or_array(clang_getCursorType(field)))
+    note_field_store(u, field, v); // .f = v, or .fns[i] = v
 }
 
 void note_init_list(unit *u, CXCursor list) {

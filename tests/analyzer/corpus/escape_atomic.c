@@ -214,3 +214,12 @@ void fences(void) {
   __sync_synchronize();
   gi++;
 }
+
+// A builtin named by token pasting: its name cannot be read back, so its
+// operands go to the heap.
+#define PASTED_ATOMIC(op) __atomic_##op
+int *pasted_g;
+void pasted_store(void) {
+  int x; // ERROR "moved to heap: x$"
+  PASTED_ATOMIC(store_n)(&pasted_g, &x, __ATOMIC_SEQ_CST);
+}

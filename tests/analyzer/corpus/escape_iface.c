@@ -515,3 +515,21 @@ void raw_fill(void (*cb)(void *), struct rawops *o) { // ERROR "cb does not esca
 void raw_init(struct rawops *o) { // ERROR "o does not escape$"
   o->f = raw_good;
 }
+
+// An element of a function-pointer array field, designated: .fns[1] = f.
+struct arrops {
+  void (*fns[2])(int *);
+};
+int *arr_kept;
+static void arr_good(int *p) { (void)p; } // ERROR "p does not escape$"
+static void arr_keep(int *p) {            // ERROR "leaking param: p$"
+  arr_kept = p;
+}
+void arr_use(struct arrops *o) { // ERROR "o does not escape$"
+  int x;                         // ERROR "moved to heap: x$"
+  o->fns[1](&x);
+}
+void arr_set(struct arrops *o) { // ERROR "o does not escape$"
+  o->fns[0] = arr_good;
+}
+struct arrops arr_table = {.fns[1] = arr_keep};
