@@ -134,11 +134,14 @@ static int arg_of_param(unit *u, CXCursor d, int *n) {
     int np = clang_Cursor_getNumArguments(d);
     CXCursor canon = clang_getCanonicalCursor(d);
     for (int i = 0; i < np && i < 0x7fff && memo == 1; i++) {
-      int k = arg_of_annotation(u, clang_Cursor_getArgument(d, i));
-      if (k < 0 && !clang_equalCursors(canon, d))
-        k = arg_of_annotation(u, clang_Cursor_getArgument(canon, i));
-      if (k >= 0)
-        memo = 2 + ((intptr_t)i << 16 | k);
+      leaks l;
+      bool found;
+      leaks_from_annotations(u, clang_Cursor_getArgument(d, i), &l, &found);
+      if (l.arg_of < 0 && !clang_equalCursors(canon, d))
+        leaks_from_annotations(u, clang_Cursor_getArgument(canon, i), &l,
+                               &found);
+      if (l.arg_of >= 0)
+        memo = 2 + ((intptr_t)i << 16 | l.arg_of);
     }
     cursor_map_put(&u->arg_of, d, (void *)memo);
   }

@@ -144,6 +144,7 @@ bool type_is_block_pointer(CXType t); // block.c
 // is_block_byref says whether variable d is declared __block (block.c).
 bool is_block_byref(unit *u, CXCursor d);
 bool type_is_va_list(CXType t);
+bool type_is_integer(CXType t); // _Bool, char ... __int128, enums
 
 //
 // graph.c: locations, edges and holes
@@ -583,8 +584,6 @@ void field_targets(unit *u, callsite *cs, fn_set *out);
 // field_first returns the index of key's first entry in p->fields, or -1.
 int field_first(program *p, const char *key);
 void free_field_facts(unit *u);
-// ESC_ARG_OF: the parameter n that annotation escape:arg-of:n names, or -1.
-int arg_of_annotation(unit *u, CXCursor param);
 
 //
 // leaks.c: parameter summaries
@@ -603,6 +602,8 @@ struct leaks {
   int content[MAX_LEAK_PARAMS]; // index: the parameter whose pointee
   bool receives; // the callee stores values from another goroutine (heap
                  // memory the caller did not see) into what it points to
+  int arg_of;    // escape:arg-of:N: the callee passes it to its parameter
+                 // N - 1, a function pointer (call.c); -1 when not
 };
 
 void leaks_init(leaks *l);

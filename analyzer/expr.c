@@ -173,15 +173,9 @@ static bool carry_node(CXCursor c) {
   }
 }
 
-static bool is_integer(CXType t) {
-  t = clang_getCanonicalType(t);
-  return (t.kind >= CXType_Bool && t.kind <= CXType_Int128) ||
-         t.kind == CXType_Enum;
-}
-
 bool carries_address(unit *u, CXCursor c) {
   c = strip_implicit(u, c);
-  if (!is_integer(type_of(c)))
+  if (!type_is_integer(type_of(c)))
     return false;
   if (carry_operator(c)) {
     int n;
@@ -282,7 +276,7 @@ static void binary(unit *u, hole k, CXCursor c) {
     for (int i = 0; i < 2; i++) {
       CXType t = type_of(x[i]);
       bool ptr = type_is_pointer(t) || type_is_array(t) ||
-                 (u->int_carry && is_integer(t));
+                 (u->int_carry && type_is_integer(t));
       lower_expr(u, ptr ? k : hole_discard(), x[i]);
     }
     return;
@@ -405,7 +399,7 @@ static void lower_expr1(unit *u, hole k, CXCursor c);
 static hole value_hole(unit *u, hole k, CXCursor c) {
   if (k.dst && k.derefs >= 0) {
     CXType t = type_of(c);
-    if (u->int_carry && (is_integer(t) || type_is_array(t)))
+    if (u->int_carry && (type_is_integer(t) || type_is_array(t)))
       return k; // an integer, or the array of them it is read from
     if (t.kind != CXType_Invalid && t.kind != CXType_Void &&
         !type_has_pointers(u, t) && !(type_is_array(t) && !is_array_expr(u, c)))
@@ -478,7 +472,7 @@ static void lower_expr1(unit *u, hole k, CXCursor c) {
     if (c.kind == CXCursor_CStyleCastExpr)
       note_pointer_cast(u, type_of(e), type_of(c));
     if (!u->int_carry && type_is_pointer(type_of(c)) &&
-        is_integer(type_of(e))) {
+        type_is_integer(type_of(e))) {
       lower_int_address(u, k, e); // (T *)(uintptr_t)p, (T *)a
       return;
     }

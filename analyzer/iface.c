@@ -653,37 +653,3 @@ void free_field_facts(unit *u) {
   }
   vec_free(&u->param_args);
 }
-
-//
-// ESC_ARG_OF
-//
-
-typedef struct {
-  unit *u;
-  int n;
-} arg_of_scan;
-
-static enum CXChildVisitResult scan_arg_of(CXCursor c, CXCursor parent,
-                                           CXClientData data) {
-  arg_of_scan *s = data;
-  if (c.kind != CXCursor_AnnotateAttr)
-    return CXChildVisit_Continue;
-  CXString str = clang_getCursorSpelling(c);
-  const char *text = clang_getCString(str);
-  const char *prefix = "escape:arg-of:";
-  if (text && !strncmp(text, prefix, strlen(prefix))) {
-    char *end;
-    long n = strtol(text + strlen(prefix), &end, 10);
-    // Counted from 1, as GCC's nonnull and format attributes count.
-    if (end != text + strlen(prefix) && !*end && n >= 1 && n <= 4096)
-      s->n = (int)n - 1;
-  }
-  clang_disposeString(str);
-  return CXChildVisit_Continue;
-}
-
-int arg_of_annotation(unit *u, CXCursor param) {
-  arg_of_scan s = {u, -1};
-  clang_visitChildren(param, scan_arg_of, &s);
-  return s.n;
-}

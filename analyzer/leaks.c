@@ -22,6 +22,7 @@
 // other parameters do not escape.
 #include "escape.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void leaks_init(leaks *l) {
@@ -32,6 +33,7 @@ void leaks_init(leaks *l) {
   for (int i = 0; i < MAX_LEAK_PARAMS; i++)
     l->content[i] = -1;
   l->receives = false;
+  l->arg_of = -1;
 }
 
 bool leaks_empty(const leaks *l) {
@@ -115,9 +117,14 @@ static enum CXChildVisitResult scan_attr(CXCursor c, CXCursor parent,
     s->l->receives = true;
   else if (!strcmp(text, "escape:result"))
     leaks_add_result(s->l, 0);
-  else if (!strncmp(text, "escape:arg-of:", 14))
-    ; // flows only into the function it is handed to (call.c's arg_of)
-  else
+  else if (!strncmp(text, "escape:arg-of:", 14)) {
+    // Flows only into the function it is handed to (call.c's arg_of);
+    // counted from 1, as GCC's nonnull and format attributes count.
+    char *end;
+    long n = strtol(text + 14, &end, 10);
+    if (end != text + 14 && !*end && n >= 1 && n <= 4096)
+      s->l->arg_of = (int)n - 1;
+  } else
     hit = false;
   *s->found |= hit;
   if (str.data)

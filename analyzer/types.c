@@ -55,6 +55,12 @@ bool type_is_function_pointer(CXType t) {
   return k == CXType_FunctionProto || k == CXType_FunctionNoProto;
 }
 
+bool type_is_integer(CXType t) {
+  t = clang_getCanonicalType(t);
+  return (t.kind >= CXType_Bool && t.kind <= CXType_Int128) ||
+         t.kind == CXType_Enum;
+}
+
 bool type_is_va_list(CXType t) {
   CXString s = clang_getTypeSpelling(t);
   const char *n = clang_getCString(s);
